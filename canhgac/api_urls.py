@@ -1,0 +1,13 @@
+"""The REST API: each app contributes its routes to one router, so the schema lists them all."""
+
+from rest_framework.routers import DefaultRouter
+
+from canhgac.accounts.api.views import register_routes as register_accounts
+from canhgac.constituency.api.views import register_routes as register_constituency
+from canhgac.core.api.views import register_routes as register_core
+
+router = DefaultRouter()
+for register in (register_constituency, register_accounts, register_core):
+    register(router)
+
+urlpatterns = router.urls

@@ -1,0 +1,1 @@
+"""Job handlers of the registry (imports); registered when the app is ready."""

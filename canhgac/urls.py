@@ -1,0 +1,12 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("canhgac.accounts.ui.urls")),
+    path("registry/", include("canhgac.constituency.ui.urls")),
+    path("system/", include("canhgac.core.ui.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/", include("canhgac.api_urls")),
+    path("", include("canhgac.web.urls")),
+]

@@ -1,0 +1,5 @@
+from typing import Any
+
+
+def navigation_for(request: Any) -> list[dict[str, Any]]:
+    return []
