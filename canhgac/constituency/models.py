@@ -107,15 +107,18 @@ class Netblock(models.Model):
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="netblocks")
     block = models.CharField(_("block"), max_length=100)
-    version = models.PositiveSmallIntegerField(_("IP version"))
-    first_key = models.CharField(max_length=32)
-    last_key = models.CharField(max_length=32)
-    span_key = models.CharField(max_length=32, help_text="size − 1 as hex: smaller is more specific")
+    # Derived from ``block`` by clean(); blank so that full_clean() reaches clean() to derive them.
+    version = models.PositiveSmallIntegerField(_("IP version"), blank=True, editable=False)
+    first_key = models.CharField(max_length=32, blank=True, editable=False)
+    last_key = models.CharField(max_length=32, blank=True, editable=False)
+    span_key = models.CharField(max_length=32, blank=True, editable=False,
+                                help_text="size − 1 as hex: smaller is more specific")
     description = models.CharField(_("description"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePolicy(unit_path="unit")
+    audit_exclude = ("first_key", "last_key", "span_key")
 
     class Meta:
         ordering = ["version", "first_key", "span_key"]

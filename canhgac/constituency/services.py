@@ -51,7 +51,10 @@ def parse_cpe(cpe: str) -> SoftwareItem:
     def plain(field: str) -> str:
         return "" if field in {"*", "-"} else field.replace("\\", "").replace("_", " ")
 
-    return SoftwareItem(plain(parts[3]), plain(parts[4]), plain(parts[5]), cpe.strip())
+    version = plain(parts[5])
+    if plain(parts[6]):  # the update field: Zimbra "8.8.15 p41", Windows "sp1"
+        version = f"{version} {plain(parts[6])}".strip()
+    return SoftwareItem(plain(parts[3]), plain(parts[4]), version, cpe.strip())
 
 
 def parse_software_list(text: str) -> list[SoftwareItem]:
