@@ -71,5 +71,6 @@ def markdown_table() -> str:
         default = ",".join(setting.default) if isinstance(setting.default, list) else setting.default
         if setting.name == "CANHGAC_DATA_DIR":
             default = "~/.canhgac"
-        lines.append(f"| `{setting.name}` | `{default}` | {setting.description} |")
+        shown = f"`{default}`" if default != "" else "(empty)"
+        lines.append(f"| `{setting.name}` | {shown} | {setting.description} |")
     return "\n".join(lines)
