@@ -307,6 +307,11 @@ class InformationSystem(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def audit_extra(self) -> dict[str, object]:
+        if self.pk is None:
+            return {}
+        return {"assets": sorted(self.assets.values_list("name", flat=True))}
+
 
 class Operator(models.Model):
     """The deployment's own body (e.g. the Department of Science and Technology): letterhead and signature data.

@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from canhgac.constituency.addressing import ip_key
-from canhgac.constituency.models import Asset, AssetAddress, Software
+from canhgac.constituency.models import Asset, AssetAddress, InformationSystem, Software
 from canhgac.core.audit import build_entry, delete_audited, diff, save_audited, snapshot
 from canhgac.core.models import AuditAction
 
@@ -123,3 +123,25 @@ def _sync_addresses(asset: Asset) -> None:
         AssetAddress(asset=asset, address=str(address), version=address.version, key=key)
         for key, address in wanted.items() if key not in existing
     )
+
+
+def save_system(system: InformationSystem, before: dict[str, Any] | None, assets: list[Asset] | None) -> bool:
+    """Save an information system and (when given) its assets as one audited change.
+
+    The assets must belong to the system's unit: a system is one unit's, and so are the hosts it runs on.
+    """
+    system.full_clean()
+    kept = assets if assets is not None else (list(system.assets.all()) if system.pk else [])
+    if any(asset.unit_id != system.unit_id for asset in kept):
+        raise ValidationError({"assets": _("Every asset of a system must belong to the system's unit.")})
+    with transaction.atomic():
+        creating = system._state.adding
+        system.save()
+        if assets is not None:
+            system.assets.set(assets)
+        changes = diff(None if creating else before, snapshot(system))
+        if not creating and not changes:
+            transaction.set_rollback(True)
+            return False
+        build_entry(AuditAction.CREATE if creating else AuditAction.UPDATE, system, changes).save()
+    return True
