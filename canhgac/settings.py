@@ -193,6 +193,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "UserRoleEnum": "canhgac.core.access.Role",
+        "AssetRoleEnum": "canhgac.constituency.models.AssetRole",
+    },
 }
 
 BROKER_URL = config.value("CANHGAC_BROKER_URL")

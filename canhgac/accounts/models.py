@@ -36,6 +36,11 @@ class User(AbstractUser):
 
         return unit_subtree_ids(self.units.values_list("pk", flat=True))
 
+    def audit_extra(self) -> dict[str, object]:
+        if self.pk is None:
+            return {}
+        return {"units": sorted(self.units.values_list("code", flat=True))}
+
     def scope_unit_ids(self) -> frozenset[int]:
         """The units this officer answers for, with all their sub-units (cached for the request)."""
         return self._scope_unit_ids

@@ -51,8 +51,8 @@ class ScopedModelSerializer(serializers.ModelSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         policy = getattr(self.Meta.model, "scope", None)
-        if policy is not None and policy.unit_path == "unit" and "unit" in attrs:
-            unit = attrs["unit"]
+        if policy is not None and policy.unit_path == "unit" and ("unit" in attrs or self.instance is None):
+            unit = attrs.get("unit")
             if not may_own(self.context["request"].user, unit.pk if unit else None):
                 raise serializers.ValidationError({"unit": serializers.ErrorDetail(
                     "You may only place objects in your own units.", code="unit_scope")})

@@ -1,0 +1,165 @@
+"""Registry serializers: units by id or code, assets with their addresses and software, systems with assets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from canhgac.constituency.models import Asset, Contact, Domain, InformationSystem, Netblock, Operator, Software, Unit
+from canhgac.constituency.services import SoftwareItem, parse_cpe, save_asset, save_object, save_system
+from canhgac.core.api.base import ScopedModelSerializer
+
+
+class RegistrySerializer(ScopedModelSerializer):
+    """Unit-owned objects: ``unit`` (id) or ``unit_code`` on write; both on read."""
+
+    unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", queryset=Unit.objects.all(),
+                                             required=False, allow_null=True,
+                                             help_text="The owning unit's code; may replace `unit` on write.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is None and attrs.get("unit") is None and not self._unit_may_be_empty():
+            raise serializers.ValidationError({"unit": serializers.ErrorDetail(
+                "Give the unit (`unit` id or `unit_code`).", code="required")})
+        return super().validate(attrs)
+
+    def _unit_may_be_empty(self) -> bool:
+        return self.Meta.model._meta.get_field("unit").null
+
+    def write(self, instance: Any, before: dict[str, Any] | None, extras: dict[str, Any]) -> None:
+        save_object(instance, before)
+
+
+def _unit_fields(model: type) -> dict[str, Any]:
+    nullable = model._meta.get_field("unit").null
+    return {"unit": {"required": False, "allow_null": nullable}}
+
+
+class UnitSerializer(ScopedModelSerializer):
+    parent_code = serializers.SlugRelatedField(source="parent", slug_field="code", queryset=Unit.objects.all(),
+                                               required=False, allow_null=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "short_name", "kind", "parent", "parent_code", "address", "phone",
+                  "email", "website", "active", "notes", "created_at", "updated_at"]
+
+    def write(self, instance: Any, before: dict[str, Any] | None, extras: dict[str, Any]) -> None:
+        save_object(instance, before)
+
+
+class ContactSerializer(RegistrySerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "unit", "unit_code", "organisation", "name", "position", "phone", "mobile", "hotline",
+                  "email", "focal_point", "national_body", "notes"]
+        extra_kwargs = _unit_fields(Contact)
+
+
+class NetblockSerializer(RegistrySerializer):
+    class Meta:
+        model = Netblock
+        fields = ["id", "unit", "unit_code", "block", "version", "description", "created_at"]
+        extra_kwargs = _unit_fields(Netblock)
+
+
+class DomainSerializer(RegistrySerializer):
+    class Meta:
+        model = Domain
+        fields = ["id", "unit", "unit_code", "name", "purpose", "notes"]
+        extra_kwargs = _unit_fields(Domain)
+
+
+class SoftwareSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Software
+        fields = ["vendor", "product", "version", "cpe"]
+
+    def validate_cpe(self, value: str) -> str:
+        if value:
+            try:
+                parse_cpe(value)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.messages) from error
+        return value
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}, "example": ["203.113.1.10", "2001:db8::1"]})
+class AddressListField(serializers.ListField):
+    """The model keeps addresses as one normalised text; the API shows and takes a list."""
+
+    child = serializers.CharField(max_length=45)
+
+    def to_representation(self, data: str) -> list[str]:  # type: ignore[override]
+        return [part for part in (data or "").split(", ") if part]
+
+    def to_internal_value(self, data: Any) -> str:  # type: ignore[override]
+        return ", ".join(super().to_internal_value(data))
+
+
+class AssetSerializer(RegistrySerializer):
+    ip_addresses = AddressListField(required=False, max_length=50)
+    software = SoftwareSerializer(many=True, required=False, max_length=500)
+    extra_fields = ("software",)
+
+    class Meta:
+        model = Asset
+        fields = ["id", "unit", "unit_code", "name", "hostname", "role", "internet_facing", "ip_addresses",
+                  "description", "software", "created_at", "updated_at"]
+        extra_kwargs = _unit_fields(Asset)
+
+    def write(self, instance: Any, before: dict[str, Any] | None, extras: dict[str, Any]) -> None:
+        rows = extras.get("software")
+        items = None if rows is None else list(dict.fromkeys(SoftwareItem(**row) for row in rows))
+        save_asset(instance, before, items)
+
+
+class InformationSystemSerializer(RegistrySerializer):
+    extra_fields = ("assets",)
+
+    class Meta:
+        model = InformationSystem
+        fields = ["id", "unit", "unit_code", "name", "security_level", "level_approved_ref", "description",
+                  "assets"]
+        extra_kwargs = {**_unit_fields(InformationSystem), "assets": {"required": False}}
+
+    def write(self, instance: Any, before: dict[str, Any] | None, extras: dict[str, Any]) -> None:
+        save_system(instance, before, extras.get("assets"))
+
+
+class OperatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Operator
+        fields = ["id", "governing_body", "name", "abbreviation", "province", "place", "address", "phone",
+                  "email", "website", "soc_team_name"]
+
+
+class LookupUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class LookupNetblockSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    block = serializers.CharField()
+    description = serializers.CharField()
+
+
+class LookupAssetSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    hostname = serializers.CharField()
+    unit_code = serializers.CharField(source="unit.code")
+
+
+class LookupSerializer(serializers.Serializer):
+    """The answer of ``/api/netblocks/lookup/``."""
+
+    ip = serializers.CharField()
+    unit = LookupUnitSerializer(allow_null=True)
+    netblock = LookupNetblockSerializer(allow_null=True)
+    assets = LookupAssetSerializer(many=True)
