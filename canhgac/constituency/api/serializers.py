@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,12 +14,34 @@ from canhgac.constituency.services import SoftwareItem, parse_cpe, save_asset, s
 from canhgac.core.api.base import ScopedModelSerializer
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class UnitCodeField(serializers.Field):
+    """The owning unit by code: on write it fills ``unit`` (a second field on ``unit`` would break the
+    unique-together validators of DRF, so this one reads and writes the whole object)."""
+
+    default_error_messages = {"does_not_exist": "No unit of yours has the code “{code}”.",
+                              "invalid": "Give the unit code as text."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", required=False, help_text="The owning unit's code; may replace `unit`.",
+                         **kwargs)
+
+    def to_representation(self, instance: Any) -> str | None:
+        return instance.unit.code if instance.unit_id else None
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if not isinstance(data, str) or len(data) > 40:
+            self.fail("invalid")
+        unit = Unit.objects.for_user(self.context["request"].user).filter(code=data.strip()).first()
+        if unit is None:
+            self.fail("does_not_exist", code=data.strip())
+        return {"unit": unit}
+
+
 class RegistrySerializer(ScopedModelSerializer):
     """Unit-owned objects: ``unit`` (id) or ``unit_code`` on write; both on read."""
 
-    unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", queryset=Unit.objects.all(),
-                                             required=False, allow_null=True,
-                                             help_text="The owning unit's code; may replace `unit` on write.")
+    unit_code = UnitCodeField()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None and attrs.get("unit") is None and not self._unit_may_be_empty():
