@@ -23,7 +23,10 @@ def save_user(user: User, before: dict[str, Any] | None, units: Iterable[Any] | 
     The password itself is never recorded; its change is, as ``password: changed``.
     """
     if password is not None:
-        validate_password(password, user)
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise ValidationError({"password": error.messages}) from error
         user.set_password(password)
     user.full_clean(exclude=["password"])
     unit_list = None if units is None else list(units)
