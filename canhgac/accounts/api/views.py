@@ -51,7 +51,7 @@ class MeViewSet(viewsets.GenericViewSet):
     schema = SingleObjectSchema()
 
     @extend_schema(summary="The signed-in user, their role and units", filters=False)
-    def list(self, request: Request) -> Response:
+    def list(self, request: Request, **kwargs: Any) -> Response:
         return Response(MeSerializer(request.user).data)
 
 
@@ -64,7 +64,7 @@ class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     def get_queryset(self) -> QuerySet[ApiToken]:
         if role_of(self.request.user) is None:
             return ApiToken.objects.none()
-        return ApiToken.objects.filter(user=self.request.user)
+        return ApiToken.objects.filter(user=self.request.user.pk)
 
     def get_serializer_class(self) -> type:
         return NewTokenSerializer if self.action == "create" else TokenSerializer

@@ -50,13 +50,14 @@ class RegistrySerializer(ScopedModelSerializer):
         return super().validate(attrs)
 
     def _unit_may_be_empty(self) -> bool:
-        return self.Meta.model._meta.get_field("unit").null
+        model: Any = self.Meta.model
+        return bool(model._meta.get_field("unit").null)
 
     def write(self, instance: Any, before: dict[str, Any] | None, extras: dict[str, Any]) -> None:
         save_object(instance, before)
 
 
-def _unit_fields(model: type) -> dict[str, Any]:
+def _unit_fields(model: Any) -> dict[str, Any]:
     nullable = model._meta.get_field("unit").null
     return {"unit": {"required": False, "allow_null": nullable}}
 
@@ -125,7 +126,7 @@ class AddressListField(serializers.ListField):
 
 class AssetSerializer(RegistrySerializer):
     ip_addresses = AddressListField(required=False, max_length=50)
-    software = SoftwareSerializer(many=True, required=False, max_length=500)
+    software = SoftwareSerializer(many=True, required=False, max_length=500)  # type: ignore[call-arg]
     extra_fields = ("software",)
 
     class Meta:

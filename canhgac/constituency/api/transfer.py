@@ -25,7 +25,7 @@ from canhgac.constituency.models import Asset, Contact, Netblock, Unit
 from canhgac.core.api.base import api_write
 from canhgac.core.api.serializers import JobSerializer
 
-KIND_MODELS: dict[str, type] = {"units": Unit, "contacts": Contact, "netblocks": Netblock, "assets": Asset}
+KIND_MODELS: dict[str, Any] = {"units": Unit, "contacts": Contact, "netblocks": Netblock, "assets": Asset}
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -40,7 +40,7 @@ class PayloadTooLarge(exceptions.APIException):
 
 class KindViewSet(viewsets.ViewSet):
     @property
-    def model(self) -> type | None:
+    def model(self) -> Any:
         return KIND_MODELS.get(self.kwargs.get("kind", ""))
 
 
@@ -53,7 +53,7 @@ class ImportViewSet(KindViewSet):
         request={"multipart/form-data": inline_serializer("ImportUpload", {"file": serializers.FileField()})},
         responses={202: JobSerializer, 400: OpenApiTypes.OBJECT, 413: OpenApiTypes.OBJECT},
     )
-    def create(self, request: Request, kind: str) -> Response:
+    def create(self, request: Request, kind: str, **kwargs: Any) -> Response:
         upload = request.FILES.get("file")
         if upload is None:
             raise exceptions.ValidationError({"file": [_("Attach the file to import as the “file” field.")]})
@@ -72,8 +72,9 @@ class ImportViewSet(KindViewSet):
 class FirstRenderer(DefaultContentNegotiation):
     """``?format=`` names the file format here, not a renderer; errors are always JSON."""
 
-    def select_renderer(self, request: Any, renderers: list, format_suffix: Any = None) -> tuple:
-        return renderers[0], renderers[0].media_type
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
+        first = next(iter(renderers))
+        return first, first.media_type
 
 
 class ExportViewSet(KindViewSet):
@@ -92,7 +93,7 @@ class ExportViewSet(KindViewSet):
                    (200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
                    400: OpenApiResponse(OpenApiTypes.OBJECT)},
     )
-    def list(self, request: Request, kind: str) -> HttpResponse:
+    def list(self, request: Request, kind: str, **kwargs: Any) -> HttpResponse:
         fmt = request.query_params.get("format", "csv")
         if fmt not in CONTENT_TYPES:
             raise exceptions.ValidationError({"format": [_("Choose csv or xlsx.")]})

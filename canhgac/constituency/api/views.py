@@ -88,7 +88,7 @@ class NetblockViewSet(RegistryViewSet):
         filters=False,
     )
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
-    def lookup(self, request: Request) -> Response:
+    def lookup(self, request: Request, **kwargs: Any) -> Response:
         text = request.query_params.get("ip", "").strip()
         if not text:
             raise exceptions.ValidationError({"ip": [_("Give the address to look up as ?ip=…")]})

@@ -42,7 +42,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         user = self.context["request"].user if "request" in self.context else None
         for field in fields.values():
-            related = getattr(field, "child_relation", field)
+            related: Any = getattr(field, "child_relation", field)
             queryset = getattr(related, "queryset", None)
             if queryset is not None and hasattr(queryset, "for_user"):
                 related.queryset = queryset.for_user(user)
@@ -60,7 +60,8 @@ class ScopedModelSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> models.Model:
         extras = {name: validated_data.pop(name) for name in self.extra_fields if name in validated_data}
-        instance = self.Meta.model(**validated_data)
+        model: Any = self.Meta.model
+        instance = model(**validated_data)
         self.write(instance, None, extras)
         return instance
 
@@ -91,9 +92,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         return queryset.select_related(*self.related).prefetch_related(*self.prefetch)
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        context["before"] = getattr(self, "_before", None)
-        return context
+        return {**super().get_serializer_context(), "before": getattr(self, "_before", None)}
 
     def get_object(self) -> models.Model:
         instance = super().get_object()

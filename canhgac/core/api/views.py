@@ -40,7 +40,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
             return jobs
         if role is None:
             return jobs.none()
-        return jobs.filter(created_by=self.request.user)
+        return jobs.filter(created_by=self.request.user.pk)
 
 
 class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):

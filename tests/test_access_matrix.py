@@ -1,0 +1,368 @@
+"""The access matrix: every URL pattern of the project × every role × an object of the user's own / another unit.
+
+Routes are found by walking the URL resolver, so a new route that is not classified in ``ROUTES`` fails
+:func:`test_every_route_is_classified` — nothing can escape the matrix. Each row names the kind of object that
+fills the URL (or the request) and the rule that says, per role, what must happen when reading and writing an
+object of the user's own unit and of another unit.
+
+Outcomes: ``ok`` 2xx/3xx (not to the login page) · ``400`` refused as invalid (e.g. creating into another unit) ·
+``403`` · ``404`` (hidden) · ``pass`` let through (anything but 401/403/404; used where the probe request is
+deliberately incomplete, e.g. an import without a file) · ``login`` (anonymous: the console redirects to the
+login page, the API answers 401/403) · ``listed`` / ``hidden`` a list answer that does / does not contain the
+object · ``-`` the route has no such method (a write method appearing there fails the matrix). PUT is not
+probed: it shares PATCH's permission path.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from canhgac.accounts.tests.factories import UserFactory
+from canhgac.accounts.tokens import issue_token
+from canhgac.constituency.models import Operator
+from canhgac.constituency.tests.factories import (
+    AssetFactory,
+    ContactFactory,
+    DomainFactory,
+    InformationSystemFactory,
+    NetblockFactory,
+)
+from canhgac.core.access import Role
+from canhgac.core.models import AuditEntry, Job
+
+ADMIN, ANALYST, OFFICER, AUDITOR, ANON = Role.SOC_ADMIN, Role.SOC_ANALYST, Role.UNIT_OFFICER, Role.AUDITOR, None
+ROLES = [ADMIN, ANALYST, OFFICER, AUDITOR, ANON]
+OK4 = "ok ok ok ok"
+
+# Rule → role → "read-own read-other write-own write-other".
+RULES: dict[str, dict[Any, str]] = {
+    "public": {ADMIN: OK4, ANALYST: OK4, OFFICER: OK4, AUDITOR: OK4, ANON: OK4},
+    "signed_in": {ADMIN: OK4, ANALYST: OK4, OFFICER: OK4, AUDITOR: OK4},
+    "officer_edits": {ADMIN: OK4, ANALYST: OK4, OFFICER: "ok 404 ok 404", AUDITOR: "ok ok 403 403"},
+    "officer_edits_list": {ADMIN: "listed listed ok ok", ANALYST: "listed listed ok ok",
+                           OFFICER: "listed hidden ok 400", AUDITOR: "listed listed 403 403"},
+    "soc_edits": {ADMIN: OK4, ANALYST: OK4, OFFICER: "ok 404 403 403", AUDITOR: "ok ok 403 403"},
+    "soc_edits_list": {ADMIN: "listed listed ok ok", ANALYST: "listed listed ok ok",
+                       OFFICER: "listed hidden 403 403", AUDITOR: "listed listed 403 403"},
+    "operator": {ADMIN: OK4, ANALYST: "ok ok 403 403", OFFICER: "403 403 403 403", AUDITOR: "ok ok 403 403"},
+    "accounts_admin": {ADMIN: OK4, ANALYST: "403 403 403 403", OFFICER: "403 403 403 403",
+                       AUDITOR: "403 403 403 403"},
+    "own_only": {ADMIN: "ok 404 ok 404", ANALYST: "ok 404 ok 404", OFFICER: "ok 404 ok 404",
+                 AUDITOR: "ok 404 ok 404"},
+    "own_list": {ADMIN: "listed hidden ok ok", ANALYST: "listed hidden ok ok", OFFICER: "listed hidden ok ok",
+                 AUDITOR: "listed hidden ok ok"},
+    "jobs_list": {ADMIN: "listed listed - -", ANALYST: "listed listed - -", OFFICER: "listed hidden - -",
+                  AUDITOR: "listed listed - -"},
+    "audit": {ADMIN: OK4, ANALYST: "403 403 403 403", OFFICER: "403 403 403 403", AUDITOR: OK4},
+    "jobs": {ADMIN: "ok ok - -", ANALYST: "ok ok - -", OFFICER: "ok 404 - -", AUDITOR: "ok ok - -"},
+    "lookup": {ADMIN: OK4, ANALYST: OK4, OFFICER: "ok 404 ok 404", AUDITOR: OK4},
+    "import": {ADMIN: "pass pass pass pass", ANALYST: "pass pass pass pass", OFFICER: "pass pass pass 403",
+               AUDITOR: "403 403 403 403"},
+    "export": {ADMIN: "pass pass pass pass", ANALYST: "pass pass pass pass", OFFICER: "pass pass pass pass",
+               AUDITOR: "pass pass pass pass"},
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    target: str | None
+    """What fills the URL or the request: an object kind (own vs other unit's), ``kind`` or ``ip``; None: nothing."""
+    rule: str
+
+
+# Route name → what fills it and which rule applies.
+ROUTES: dict[str, Row] = {
+    # Django and the schema
+    "set_language": Row(None, "public"),
+    "api-schema": Row(None, "public"),
+    # API: registry
+    "api-root": Row(None, "signed_in"),
+    "unit-list": Row("unit", "soc_edits_list"),
+    "unit-detail": Row("unit", "soc_edits"),
+    "netblock-list": Row("netblock", "soc_edits_list"),
+    "netblock-detail": Row("netblock", "soc_edits"),
+    "netblock-lookup": Row("ip", "lookup"),
+    "contact-list": Row("contact", "officer_edits_list"),
+    "contact-detail": Row("contact", "officer_edits"),
+    "domain-list": Row("domain", "officer_edits_list"),
+    "domain-detail": Row("domain", "officer_edits"),
+    "asset-list": Row("asset", "officer_edits_list"),
+    "asset-detail": Row("asset", "officer_edits"),
+    "informationsystem-list": Row("system", "officer_edits_list"),
+    "informationsystem-detail": Row("system", "officer_edits"),
+    "operator-list": Row("operator", "operator"),
+    "operator-detail": Row("operator", "operator"),
+    "import-list": Row("kind", "import"),
+    "export-list": Row("kind", "export"),
+    # API: accounts, jobs, audit
+    "me-list": Row(None, "signed_in"),
+    "token-list": Row("token", "own_list"),
+    "token-detail": Row("token", "own_only"),
+    "user-list": Row("user", "accounts_admin"),
+    "user-detail": Row("user", "accounts_admin"),
+    "job-list": Row("job", "jobs_list"),
+    "job-detail": Row("job", "jobs"),
+    "auditentry-list": Row("audit", "audit"),
+    "auditentry-detail": Row("audit", "audit"),
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    regex: str
+    kwargs: tuple[str, ...]
+    methods: tuple[str, ...]
+    api: bool
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.regex}"
+
+
+def _methods(pattern: URLPattern) -> tuple[str, ...]:
+    actions = getattr(pattern.callback, "actions", None)
+    if actions:
+        return tuple(sorted(method for method in actions if method not in ("put", "head", "options")))
+    view_class = getattr(pattern.callback, "view_class", None) or getattr(pattern.callback, "cls", None)
+    if view_class is None:
+        return ("get",)
+    return tuple(method for method in ("get", "post") if hasattr(view_class, method))
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "",
+          captured: tuple[str, ...] = ()) -> Iterator[Route]:
+    for entry in resolver.url_patterns:
+        names = captured + tuple(entry.pattern.regex.groupindex)
+        if isinstance(entry, URLResolver):
+            inner = namespace + (f"{entry.namespace}:" if entry.namespace else "")
+            yield from _walk(entry, prefix + str(entry.pattern), inner, names)
+            continue
+        regex = prefix + str(entry.pattern)
+        yield Route(namespace + (entry.name or f"<unnamed {regex}>"), regex, names, _methods(entry),
+                    regex.startswith("api/"))
+
+
+def all_routes() -> list[Route]:
+    return list(_walk(get_resolver()))
+
+
+def test_every_route_is_classified() -> None:
+    names = {route.name for route in all_routes()}
+    unclassified = sorted(names - set(ROUTES))
+    stale = sorted(set(ROUTES) - names)
+    assert not unclassified, f"routes missing from the access matrix: {unclassified}"
+    assert not stale, f"matrix rows for routes that no longer exist: {stale}"
+
+
+def test_every_rule_states_every_role() -> None:
+    for rule, by_role in RULES.items():
+        missing = [role for role in ROLES if role not in by_role and role is not ANON]
+        assert not missing, f"{rule} does not say what happens to {missing}"
+        assert all(len(tokens.split()) == 4 for tokens in by_role.values()), rule
+
+
+# --- the world the probes run in ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(province: Any, users: dict) -> dict[str, Any]:  # type: ignore[type-arg]
+    someone = UserFactory(username="someone", role=Role.SOC_ANALYST)
+    own_block = NetblockFactory(unit=province.own_unit, block="14.161.0.0/24")
+    other_block = NetblockFactory(unit=province.other_unit, block="14.162.0.0/24")
+    return {
+        "province": province, "users": users, "someone": someone,
+        "unit": (province.own_subunit, province.other_unit),
+        "contact": (ContactFactory(unit=province.own_unit), ContactFactory(unit=province.other_unit)),
+        "netblock": (own_block, other_block),
+        "domain": (DomainFactory(unit=province.own_unit), DomainFactory(unit=province.other_unit)),
+        "asset": (AssetFactory(unit=province.own_unit), AssetFactory(unit=province.other_unit)),
+        "system": (InformationSystemFactory(unit=province.own_unit),
+                   InformationSystemFactory(unit=province.other_unit)),
+        "operator": (Operator.objects.create(governing_body="UBND TỈNH X", name="Sở KH&CN", abbreviation="SKHCN",
+                                             province="X", place="X"),) * 2,
+        "user": (UserFactory(role=Role.UNIT_OFFICER, units=[province.own_unit]),
+                 UserFactory(role=Role.UNIT_OFFICER, units=[province.other_unit])),
+        "audit": (AuditEntry.objects.create(action="update", object_type="constituency.unit", object_id="1",
+                                            object_repr="own", unit_id=province.own_unit.pk),
+                  AuditEntry.objects.create(action="update", object_type="constituency.unit", object_id="2",
+                                            object_repr="other", unit_id=province.other_unit.pk)),
+        "kind": ("assets", "units"),
+        "ip": ("14.161.0.9", "14.162.0.9"),
+    }
+
+
+def _per_user(world: dict[str, Any], target: str, user: Any) -> tuple[Any, Any]:
+    """Objects that belong to a user rather than a unit: own = the requester's, other = someone else's."""
+    owner = user or world["someone"]
+    if target == "token":
+        return issue_token(owner, "own")[0], issue_token(world["someone"], "other")[0]
+    return (Job.objects.create(kind="import.assets", title="own", created_by=owner),
+            Job.objects.create(kind="import.assets", title="other", created_by=world["someone"]))
+
+
+def _target(world: dict[str, Any], target: str | None, side: int, user: Any) -> Any:
+    if target is None:
+        return None
+    if target in ("token", "job"):
+        return _per_user(world, target, user)[side]
+    return world[target][side]
+
+
+def _create_payload(target: str, obj: Any, world: dict[str, Any]) -> dict[str, Any]:
+    """A valid creation into the unit of ``obj`` (so "other" means: into another unit)."""
+    unit = obj.units.first() if target == "user" else (getattr(obj, "unit", None) or obj)
+    count = next(_counter)
+    payloads: dict[str, Callable[[], dict[str, Any]]] = {
+        "unit": lambda: {"code": f"NEW-{count}", "name": "Mới", "parent": unit.pk},
+        "contact": lambda: {"unit": unit.pk, "name": f"Người {count}"},
+        "netblock": lambda: {"unit": unit.pk, "block": f"100.{count % 250}.{count // 250}.0/24"},
+        "domain": lambda: {"unit": unit.pk, "name": f"moi{count}.example.gov.vn"},
+        "asset": lambda: {"unit": unit.pk, "name": f"srv-new-{count}"},
+        "system": lambda: {"unit": unit.pk, "name": f"HT {count}", "security_level": 2},
+        "user": lambda: {"username": f"new{count}", "role": "unit_officer", "units": [unit.pk],
+                         "password": "Mật-khẩu-đủ-dài-2026"},
+        "token": lambda: {"name": f"t{count}"},
+    }
+    return payloads[target]() if target in payloads else {}
+
+
+_counter = itertools.count(1)
+
+
+# --- probing ------------------------------------------------------------------------------------------------------
+
+
+def _client(route: Route, user: Any) -> Client:
+    client: Client = APIClient() if route.api else Client()
+    if user is not None:
+        if route.api:
+            client.force_authenticate(user)  # type: ignore[attr-defined]
+        else:
+            client.force_login(user)
+    return client
+
+
+def _url(route: Route, obj: Any) -> str:
+    kwargs: dict[str, Any] = {}
+    for name in route.kwargs:
+        if name == "format":
+            kwargs[name] = "json"
+        elif name == "kind":
+            kwargs[name] = obj
+        else:
+            kwargs[name] = obj.pk
+    return reverse(route.name, kwargs=kwargs)
+
+
+def _query(row: Row, obj: Any, method: str) -> dict[str, Any]:
+    if method != "get" or obj is None:
+        return {}
+    if row.target == "ip":
+        return {"ip": obj}
+    if row.target == "kind":
+        return {"format": "none"}  # a refused format answers 400 before any file is built
+    return {}
+
+
+def _listing(response: Any, obj: Any) -> str | None:
+    """For a list answer: whether ``obj`` is in it ("listed") or not ("hidden")."""
+    if response.status_code != 200 or not hasattr(obj, "pk") or "json" not in response.get("Content-Type", ""):
+        return None
+    body = response.json()
+    rows = body.get("results") if isinstance(body, dict) else body
+    if not isinstance(rows, list):
+        return None
+    return "listed" if any(row.get("id") == obj.pk for row in rows) else "hidden"
+
+
+def _outcome(route: Route, status: int, location: str) -> str:
+    try:
+        login = resolve_url(settings.LOGIN_URL)
+    except NoReverseMatch:  # no console yet: nothing can redirect to it
+        login = str(settings.LOGIN_URL)
+    if status in (401, 403) and route.api:
+        return "403" if status == 403 else "login"
+    if status in (301, 302) and location.split("?")[0] == login:
+        return "login"
+    if status == 404:
+        return "404"
+    if status == 403:
+        return "403"
+    if status < 400:
+        return "ok"
+    return str(status)
+
+
+def _matches(expected: str, actual: str, route: Route) -> bool:
+    if expected == "ok":
+        return actual in ("ok", "listed")
+    if expected == "pass":
+        return actual in ("ok", "400")
+    if expected == "login":
+        return actual == "login" or (route.api and actual == "403")
+    return expected == actual
+
+
+def _expected(row: Row, role: Any, side: int, write: bool) -> str:
+    tokens = RULES[row.rule].get(role)
+    if tokens is None:  # anonymous outside public routes
+        return "login"
+    return tokens.split()[side + (2 if write else 0)]
+
+
+def _probe(route: Route, row: Row, role: Any, world: dict[str, Any]) -> list[str]:
+    user = world["users"].get(role) if role is not None else None
+    failures = []
+    for side, method in itertools.product((0, 1), route.methods):
+        if row.target is None and side == 1:
+            continue
+        with transaction.atomic():
+            obj = _target(world, row.target, side, user)
+            write = method not in ("get", "head")
+            body = _create_payload(row.target, obj, world) if method == "post" and "pk" not in route.kwargs \
+                and row.target not in (None, "kind") else {}
+            client = _client(route, user)
+            url = _url(route, obj)
+            call = getattr(client, method)
+            if method == "get":
+                response = call(url, _query(row, obj, method))
+            elif route.api:
+                response = call(url, body, format="multipart" if row.target == "kind" else "json")
+            else:
+                response = call(url, body)
+            actual = _outcome(route, response.status_code, response.get("Location", ""))
+            if method == "get" and "pk" not in route.kwargs:
+                actual = _listing(response, obj) or actual
+            expected = _expected(row, role, side, write)
+            if not _matches(expected, actual, route):
+                failures.append(f"{route} as {role or 'anonymous'} {method.upper()} "
+                                f"{'own' if side == 0 else 'other'}: expected {expected}, got {actual} "
+                                f"({response.status_code})")
+            transaction.set_rollback(True)
+    return failures
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", all_routes(), ids=str)
+def test_access_matrix(route: Route, world: dict[str, Any]) -> None:
+    row = ROUTES.get(route.name)
+    if row is None:
+        pytest.fail(f"{route} is not classified in the access matrix")
+    failures = [failure for role in ROLES for failure in _probe(route, row, role, world)]
+    assert not failures, "\n".join(failures)
