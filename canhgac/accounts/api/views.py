@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -109,6 +111,8 @@ class UserViewSet(viewsets.ModelViewSet):
             serializer.save()
 
     def perform_destroy(self, instance: User) -> None:
+        if instance.pk == self.request.user.pk:
+            raise ValidationError(_("You cannot deactivate yourself; ask another administrator."))
         with api_write(self.request.user):
             deactivate_user(instance)
 

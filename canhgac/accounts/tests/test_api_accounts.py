@@ -146,3 +146,14 @@ def test_only_soc_admin_manages_users(api_as, users, province, role):  # type: i
     assert api.patch(f"/api/users/{users[role].pk}/", {"role": "soc_admin"}, format="json").status_code == 403
     users[role].refresh_from_db()
     assert users[role].role == role
+
+
+def test_admin_cannot_lock_themselves_out(api_as, users, province):  # type: ignore[no-untyped-def]
+    admin = users[Role.SOC_ADMIN]
+    api = api_as(admin)
+    assert api.patch(f"/api/users/{admin.pk}/", {"is_active": False}, format="json").status_code == 400
+    assert api.patch(f"/api/users/{admin.pk}/", {"role": "auditor"}, format="json").status_code == 400
+    assert api.delete(f"/api/users/{admin.pk}/").status_code == 400
+    assert api.patch(f"/api/users/{admin.pk}/", {"full_name": "Quản trị"}, format="json").status_code == 200
+    admin.refresh_from_db()
+    assert admin.is_active and admin.role == Role.SOC_ADMIN
