@@ -72,8 +72,9 @@ class UserSerializer(serializers.ModelSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None and not attrs.get("password"):
             raise serializers.ValidationError({"password": [_("Give the new user a password.")]})
-        own = self.instance is not None and self.instance.pk == self.context["request"].user.pk
-        if own and (attrs.get("is_active") is False or attrs.get("role", self.instance.role) != self.instance.role):
+        instance: Any = self.instance
+        own = instance is not None and instance.pk == self.context["request"].user.pk
+        if own and (attrs.get("is_active") is False or attrs.get("role", instance.role) != instance.role):
             raise serializers.ValidationError(_("You cannot deactivate yourself or change your own role; "
                                                 "ask another administrator."))
         return attrs
