@@ -60,3 +60,21 @@ def test_hostile_field_values_never_cause_a_server_error(api_as, users, province
                 if response.status_code >= 500:
                     failures.append(f"{url} {field}={str(value)[:40]!r}: {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+LIST_ROUTES = ["unit-list", "contact-list", "netblock-list", "domain-list", "asset-list", "informationsystem-list",
+               "user-list", "token-list", "job-list", "auditentry-list", "netblock-lookup"]
+QUERY_VALUES = ["", "x" * 10_000, "\x00", "-1", "1e999", "<b>", "' OR 1=1 --", "true", "[]", "%", "2001:db8::1"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", LIST_ROUTES)
+def test_hostile_query_parameters_never_cause_a_server_error(api_as, users, province, name):  # type: ignore[no-untyped-def]
+    api = api_as(users[Role.SOC_ADMIN])
+    view = resolve(reverse(name)).func
+    filterset = getattr(view.cls, "filterset_class", None)
+    params = ["ordering", "limit", "offset", "ip", "format", *(filterset.base_filters if filterset else ()),
+              *(getattr(view.cls, "filterset_fields", None) or ())]
+    failures = [f"{name} ?{param}={value[:20]!r}" for param in params for value in QUERY_VALUES
+                if api.get(reverse(name), {param: value}).status_code >= 500]
+    assert not failures, "\n".join(failures)

@@ -9,33 +9,50 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from canhgac.constituency.models import Asset, Contact, Domain, InformationSystem, Netblock, Operator, Software, Unit
+from canhgac.constituency.models import (
+    Asset,
+    Contact,
+    Domain,
+    InformationSystem,
+    Netblock,
+    Operator,
+    Software,
+    Unit,
+    unit_code_validator,
+)
 from canhgac.constituency.services import SoftwareItem, parse_cpe, save_asset, save_object, save_system
 from canhgac.core.api.base import ScopedModelSerializer
+
+CODE_PATTERN = unit_code_validator.regex
 
 
 @extend_schema_field(OpenApiTypes.STR)
 class UnitCodeField(serializers.Field):
-    """The owning unit by code: on write it fills ``unit`` (a second field on ``unit`` would break the
-    unique-together validators of DRF, so this one reads and writes the whole object)."""
+    """A unit by code, filling ``target`` (``unit`` or ``parent``) on write.
+
+    It reads and writes the whole object because a second field on ``unit`` would break DRF's unique-together
+    validators; codes are checked against the code rule before any query (PostgreSQL refuses NUL bytes).
+    """
 
     default_error_messages = {"does_not_exist": "No unit of yours has the code “{code}”.",
-                              "invalid": "Give the unit code as text."}
+                              "invalid": "Give a unit code (letters without diacritics, digits, . _ -)."}
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(source="*", required=False, help_text="The owning unit's code; may replace `unit`.",
-                         **kwargs)
+    def __init__(self, target: str = "unit", **kwargs: Any) -> None:
+        self.target = target
+        kwargs.setdefault("help_text", f"The {target} unit's code; may replace `{target}` (its id).")
+        super().__init__(source="*", required=False, **kwargs)
 
     def to_representation(self, instance: Any) -> str | None:
-        return instance.unit.code if instance.unit_id else None
+        unit = getattr(instance, self.target)
+        return unit.code if unit is not None else None
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
-        if not isinstance(data, str) or len(data) > 40:
+        if not isinstance(data, str) or not CODE_PATTERN.fullmatch(data.strip()):
             self.fail("invalid")
         unit = Unit.objects.for_user(self.context["request"].user).filter(code=data.strip()).first()
         if unit is None:
             self.fail("does_not_exist", code=data.strip())
-        return {"unit": unit}
+        return {self.target: unit}
 
 
 class RegistrySerializer(ScopedModelSerializer):
@@ -63,8 +80,7 @@ def _unit_fields(model: Any) -> dict[str, Any]:
 
 
 class UnitSerializer(ScopedModelSerializer):
-    parent_code = serializers.SlugRelatedField(source="parent", slug_field="code", queryset=Unit.objects.all(),
-                                               required=False, allow_null=True)
+    parent_code = UnitCodeField(target="parent")
 
     class Meta:
         model = Unit
