@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -23,7 +24,7 @@ from canhgac.constituency.models import (
 from canhgac.constituency.services import SoftwareItem, parse_cpe, save_asset, save_object, save_system
 from canhgac.core.api.base import ScopedModelSerializer
 
-CODE_PATTERN = unit_code_validator.regex
+CODE_PATTERN = re.compile(unit_code_validator.regex.pattern)  # the same rule as the model field
 
 
 @extend_schema_field(OpenApiTypes.STR)
