@@ -24,7 +24,7 @@ from canhgac.constituency.models import (
 from canhgac.constituency.services import SoftwareItem, parse_cpe, save_asset, save_object, save_system
 from canhgac.core.api.base import ScopedModelSerializer
 
-CODE_PATTERN = re.compile(unit_code_validator.regex.pattern)  # the same rule as the model field
+CODE_PATTERN = re.compile(str(getattr(unit_code_validator.regex, "pattern", unit_code_validator.regex)))
 
 
 @extend_schema_field(OpenApiTypes.STR)
