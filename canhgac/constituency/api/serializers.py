@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -35,8 +36,8 @@ class UnitCodeField(serializers.Field):
     validators; codes are checked against the code rule before any query (PostgreSQL refuses NUL bytes).
     """
 
-    default_error_messages = {"does_not_exist": "No unit of yours has the code “{code}”.",
-                              "invalid": "Give a unit code (letters without diacritics, digits, . _ -)."}
+    default_error_messages = {"does_not_exist": _("No unit of yours has the code “{code}”."),
+                              "invalid": _("Give a unit code (letters without diacritics, digits, . _ -).")}
 
     def __init__(self, target: str = "unit", **kwargs: Any) -> None:
         self.target = target
@@ -64,7 +65,7 @@ class RegistrySerializer(ScopedModelSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None and attrs.get("unit") is None and not self._unit_may_be_empty():
             raise serializers.ValidationError({"unit": serializers.ErrorDetail(
-                "Give the unit (`unit` id or `unit_code`).", code="required")})
+                _("Give the unit (`unit` id or `unit_code`)."), code="required")})
         return super().validate(attrs)
 
     def _unit_may_be_empty(self) -> bool:

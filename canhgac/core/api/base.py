@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 
 from canhgac.core.audit import acting_as, snapshot
@@ -55,7 +56,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             unit = attrs.get("unit")
             if not may_own(self.context["request"].user, unit.pk if unit else None):
                 raise serializers.ValidationError({"unit": serializers.ErrorDetail(
-                    "You may only place objects in your own units.", code="unit_scope")})
+                    _("You may only place objects in your own units."), code="unit_scope")})
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> models.Model:
