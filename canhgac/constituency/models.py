@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -234,7 +235,12 @@ class Asset(models.Model):
         if self.pk is None:
             return {}
         rows = Software.objects.filter(asset=self).values_list("vendor", "product", "version", "cpe")
-        return {"software": sorted(" | ".join(part for part in row if part) for row in rows)}
+        return {"software": software_labels(rows)}
+
+
+def software_labels(rows: Iterable[Iterable[str]]) -> list[str]:
+    """An asset's software as audited: ``vendor | product | version | cpe`` per item, sorted."""
+    return sorted(" | ".join(part for part in row if part) for row in rows)
 
 
 class AssetAddress(models.Model):

@@ -110,19 +110,27 @@ def _replace_software(asset: Asset, items: list[SoftwareItem]) -> bool:
     if current == items:
         return False
     asset.software.all().delete()
-    Software.objects.bulk_create(Software(asset=asset, vendor=i.vendor, product=i.product, version=i.version,
-                                          cpe=i.cpe) for i in items)
+    Software.objects.bulk_create(software_rows(asset, items))
     return True
 
 
+def software_rows(asset: Asset, items: Iterable[SoftwareItem]) -> list[Software]:
+    """Unsaved Software rows of ``asset`` (also used by the bulk import)."""
+    return [Software(asset=asset, vendor=i.vendor, product=i.product, version=i.version, cpe=i.cpe) for i in items]
+
+
+def address_index(asset: Asset) -> dict[str, AssetAddress]:
+    """The unsaved address-index rows ``asset`` should have, by key (also used by the bulk import)."""
+    return {ip_key(address): AssetAddress(asset=asset, address=str(address), version=address.version,
+                                          key=ip_key(address))
+            for address in asset.parsed_addresses()}
+
+
 def _sync_addresses(asset: Asset) -> None:
-    wanted = {ip_key(address): address for address in asset.parsed_addresses()}
+    wanted = address_index(asset)
     existing = dict(asset.addresses.values_list("key", "pk"))
     asset.addresses.filter(pk__in=[pk for key, pk in existing.items() if key not in wanted]).delete()
-    AssetAddress.objects.bulk_create(
-        AssetAddress(asset=asset, address=str(address), version=address.version, key=key)
-        for key, address in wanted.items() if key not in existing
-    )
+    AssetAddress.objects.bulk_create(row for key, row in wanted.items() if key not in existing)
 
 
 def save_system(system: InformationSystem, before: dict[str, Any] | None, assets: list[Asset] | None) -> bool:

@@ -60,8 +60,12 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The audited state of an object: its concrete fields (foreign keys by id), minus declared secrets."""
+def snapshot(instance: models.Model, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The audited state of an object: its concrete fields (foreign keys by id), minus declared secrets.
+
+    ``extra`` stands in for the model's ``audit_extra()`` when the caller already holds those values (a bulk
+    import knows every asset's software; asking the database per object would cost a query each).
+    """
     hidden = set(getattr(instance, "audit_exclude", ()))
     state = {}
     for field in instance._meta.concrete_fields:
@@ -69,7 +73,8 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
                 or getattr(field, "auto_now_add", False):
             continue  # timestamps are the audit entry's own; they would make every save look like a change
         state[field.name] = _plain(getattr(instance, field.attname))
-    for name, value in getattr(instance, "audit_extra", lambda: {})().items():
+    extras = extra if extra is not None else getattr(instance, "audit_extra", lambda: {})()
+    for name, value in extras.items():
         state[name] = _plain(value)
     return state
 

@@ -28,7 +28,14 @@ ProgressCallback = Callable[[int, int], None]
 
 
 class JobError(Exception):
-    """A failure the user caused or can fix; its message is shown as the job's error, without a traceback."""
+    """A failure the user caused or can fix; its message is shown as the job's error, without a traceback.
+
+    ``result`` is stored as the failed job's result (e.g. an import's list of bad rows).
+    """
+
+    def __init__(self, message: str, result: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.result = result or {}
 
 
 class JobContext:
