@@ -43,6 +43,10 @@ class UnitImport(KindImport):
     booleans = ("active",)
     not_fields = ("code", "parent")
 
+    def load(self) -> None:
+        super().load()
+        self.unplanned_parents: list[tuple[int, str]] = []  # parents named by rows that failed validation
+
     def plan(self, row: int, values: dict[str, str]) -> Planned | None:
         code = values["code"]
         if self.is_duplicate(row, code, "code"):
@@ -53,6 +57,7 @@ class UnitImport(KindImport):
         skip = self.fill(row, unit, values)
         pending = self._set_parent(row, unit, values)
         if not self.validate(row, unit, skip):
+            self.unplanned_parents.append((row, pending))
             return None
         plan = self.planned(row, unit, before)
         if pending:
@@ -73,6 +78,9 @@ class UnitImport(KindImport):
 
     def check(self, plans: list[Planned]) -> None:
         new_codes = {plan.instance.code for plan in plans if plan.before is None}
+        for row, pending in self.unplanned_parents:
+            if pending and pending not in self.seen:
+                self.error(row, "parent", _("No unit has the code “%(code)s”.") % {"code": pending[:60]})
         code_of: dict[int | None, str] = {unit.pk: code for code, unit in self.units.items()}
         parents = {code: code_of.get(unit.parent_id) for code, unit in self.units.items()}
         for plan in plans:
