@@ -16,7 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
-from django.db.models import F
+from django.db.models import F, TextField, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from canhgac.core.audit import acting_as
@@ -65,7 +66,8 @@ class JobContext:
         Job.objects.filter(pk=self.job.pk).update(progress_done=done, progress_total=total)
 
     def log(self, line: str) -> None:
-        Job.objects.filter(pk=self.job.pk).update(log=F("log") + line + "\n")
+        # Concat, not "+": on SQLite "+" adds the texts as numbers (the log became "0").
+        Job.objects.filter(pk=self.job.pk).update(log=Concat(F("log"), Value(line + "\n"), output_field=TextField()))
 
 
 Handler = Callable[[JobContext], dict[str, Any]]
