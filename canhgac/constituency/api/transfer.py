@@ -20,7 +20,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from canhgac.constituency.exporting import export_file, export_filename
 from canhgac.constituency.filtersets import FILTERSETS
+from canhgac.constituency.importing import start_import
 from canhgac.constituency.models import Asset, Contact, Netblock, Unit
 from canhgac.core.api.base import api_write
 from canhgac.core.api.serializers import JobSerializer
@@ -30,6 +32,7 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+LANGUAGES = ("vi", "en")
 KIND_PARAMETER = OpenApiParameter("kind", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(KIND_MODELS))
 
 
@@ -60,8 +63,6 @@ class ImportViewSet(KindViewSet):
         if upload.size > settings.MAX_UPLOAD_BYTES:
             raise PayloadTooLarge(_("The file is larger than the %(limit)d MB allowed.")
                                   % {"limit": settings.MAX_UPLOAD_BYTES // (1024 * 1024)})
-        from canhgac.constituency.importing import start_import
-
         with api_write(request.user):
             job = start_import(kind, request.user, upload.name or "upload", upload.read(), channel="api")
         data = {**JobSerializer(job, context={"request": request}).data,
@@ -85,6 +86,8 @@ class ExportViewSet(KindViewSet):
         parameters=[
             KIND_PARAMETER,
             OpenApiParameter("format", OpenApiTypes.STR, enum=list(CONTENT_TYPES), default="csv"),
+            OpenApiParameter("language", OpenApiTypes.STR, enum=list(LANGUAGES), default="vi",
+                             description="Language of the column headers (the import reads both)."),
             OpenApiParameter("unit", OpenApiTypes.STR, description="Unit code"),
             OpenApiParameter("unit_tree", OpenApiTypes.STR, description="Unit code, with its sub-units"),
             OpenApiParameter("q", OpenApiTypes.STR, description="Search"),
@@ -101,9 +104,10 @@ class ExportViewSet(KindViewSet):
         filterset = FILTERSETS[model](request.query_params, queryset=model.objects.for_user(request.user))
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
-        from canhgac.constituency.exporting import export_file, export_filename
-
-        content = export_file(kind, filterset.qs, fmt)
+        language = request.query_params.get("language", "vi")
+        if language not in LANGUAGES:
+            raise exceptions.ValidationError({"language": [_("Choose vi or en.")]})
+        content = export_file(kind, filterset.qs, fmt, language=language)
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{export_filename(kind, fmt)}"'
         return response
