@@ -65,7 +65,7 @@ class RegistrySerializer(ScopedModelSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None and attrs.get("unit") is None and not self._unit_may_be_empty():
             raise serializers.ValidationError({"unit": serializers.ErrorDetail(
-                _("Give the unit (`unit` id or `unit_code`)."), code="required")})
+                str(_("Give the unit (`unit` id or `unit_code`).")), code="required")})
         return super().validate(attrs)
 
     def _unit_may_be_empty(self) -> bool:
