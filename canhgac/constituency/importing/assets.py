@@ -4,14 +4,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from canhgac.constituency.importing.base import KindImport, Planned
 from canhgac.constituency.importing.columns import Column
 from canhgac.constituency.importing.contacts import UNIT_CODE
-from canhgac.constituency.importing.writer import audit, chunks, create_all, created, update_all, updated
+from canhgac.constituency.importing.writer import (
+    audit,
+    chunks,
+    create_all,
+    created,
+    insert_plain,
+    update_all,
+    updated,
+)
 from canhgac.constituency.models import Asset, AssetAddress, AssetRole, Software, software_labels
 from canhgac.constituency.services import SoftwareItem, address_index, parse_software_list, software_rows
 from canhgac.core.audit import snapshot
@@ -35,6 +44,7 @@ ASSET_COLUMNS = (
     Column("software", "Phần mềm", "Software", ("software list", "phan mem cai dat", "cpe")),
 )
 SOFTWARE_FIELDS = ("vendor", "product", "version", "cpe")
+SOFTWARE_LIMITS = {name: cast(int, cast(Any, Software._meta.get_field(name)).max_length) for name in SOFTWARE_FIELDS}
 
 
 class AssetImport(KindImport):
@@ -87,14 +97,12 @@ class AssetImport(KindImport):
         except ValidationError as error:
             self.error(row, "software", " ".join(error.messages))
             return None
-        for item in items:
-            try:
-                Software(**{name: getattr(item, name) for name in SOFTWARE_FIELDS}).clean_fields(exclude=["asset"])
-            except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    self.error(row, "software", f"{item}: {field}: {' '.join(messages)}")
-                return None
-        return items
+        too_long = [(item, name) for item in items for name, limit in SOFTWARE_LIMITS.items()
+                    if len(getattr(item, name)) > limit]
+        for item, name in too_long:
+            self.error(row, "software", _("%(item)s: the %(field)s is longer than %(limit)d characters.")
+                       % {"item": str(item)[:80], "field": name, "limit": SOFTWARE_LIMITS[name]})
+        return None if too_long else items
 
     def write(self, plans: list[Planned]) -> None:
         new, changed = created(plans), updated(plans)
@@ -123,4 +131,4 @@ def _replace(model: Any, changed: list[Planned], rows_of: Any, new: list[Planned
     """Delete the rows of changed assets and insert the wanted rows of those and of new assets."""
     for batch in chunks([plan.instance.pk for plan in changed]):
         model.objects.filter(asset_id__in=batch).delete()
-    model.objects.bulk_create([row for plan in (*changed, *new) for row in rows_of(plan)], batch_size=2000)
+    insert_plain(model, [row for plan in (*changed, *new) for row in rows_of(plan)])

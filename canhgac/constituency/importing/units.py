@@ -78,13 +78,13 @@ class UnitImport(KindImport):
 
     def check(self, plans: list[Planned]) -> None:
         new_codes = {plan.instance.code for plan in plans if plan.before is None}
-        for row, pending in self.unplanned_parents:
-            if pending and pending not in self.seen:
-                self.error(row, "parent", _("No unit has the code “%(code)s”.") % {"code": pending[:60]})
+        for row, code in self.unplanned_parents:
+            if code and code not in self.seen:
+                self.error(row, "parent", _("No unit has the code “%(code)s”.") % {"code": code[:60]})
         code_of: dict[int | None, str] = {unit.pk: code for code, unit in self.units.items()}
-        parents = {code: code_of.get(unit.parent_id) for code, unit in self.units.items()}
+        parents: dict[str, str | None] = {code: code_of.get(unit.parent_id) for code, unit in self.units.items()}
         for plan in plans:
-            pending = (plan.extra or {}).get("parent")
+            pending: str = (plan.extra or {}).get("parent") or ""
             if pending and pending not in new_codes:
                 self.error(plan.row, "parent", _("No unit has the code “%(code)s”.") % {"code": pending[:60]})
             parents[plan.instance.code] = pending or code_of.get(plan.instance.parent_id)

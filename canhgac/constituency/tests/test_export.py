@@ -76,8 +76,8 @@ def test_export_then_import_changes_nothing(registry, kind, fmt, language):  # t
 def test_assets_recreated_from_an_export_equal_the_originals(registry, fmt):  # type: ignore[no-untyped-def]
     def state() -> list[tuple[object, ...]]:
         return sorted((a.unit.code, a.name, a.role, a.internet_facing, a.ip_addresses, a.description,
-                       tuple(sorted(map(str, a.software.all()))), tuple(sorted(a.addresses.values_list("key", flat=True))))
-                      for a in Asset.objects.all())
+                       tuple(sorted(map(str, a.software.all()))),
+                       tuple(sorted(a.addresses.values_list("key", flat=True)))) for a in Asset.objects.all())
 
     original = state()
     content = export_file("assets", Asset.objects.all(), fmt)
