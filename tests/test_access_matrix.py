@@ -81,7 +81,10 @@ class Row:
     rule: str
 
 
-# Route name → what fills it and which rule applies.
+# Route name → what fills it and which rule applies. Console rows use the same targets and rules
+# (e.g. "constituency:asset_detail": Row("asset", "officer_edits")); URL kwargs ``pk`` take the target's id,
+# ``kind`` the target itself. A console form that refuses input re-renders with 200, so a console create route
+# needs a rule whose officer "write other" is ``ok`` (the refusal is then tested in the console's own tests).
 ROUTES: dict[str, Row] = {
     # Django and the schema
     "set_language": Row(None, "public"),
