@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "canhgac.core.middleware.ContentSecurityPolicyMiddleware",
     "canhgac.core.middleware.AuditChannelMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

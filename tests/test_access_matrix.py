@@ -67,6 +67,7 @@ RULES: dict[str, dict[Any, str]] = {
     "audit": {ADMIN: OK4, ANALYST: "403 403 403 403", OFFICER: "403 403 403 403", AUDITOR: OK4},
     "jobs": {ADMIN: "ok ok - -", ANALYST: "ok ok - -", OFFICER: "ok 404 - -", AUDITOR: "ok ok - -"},
     "lookup": {ADMIN: OK4, ANALYST: OK4, OFFICER: "ok 404 ok 404", AUDITOR: OK4},
+    "sign_out": {role: "405 405 login login" for role in (ADMIN, ANALYST, OFFICER, AUDITOR, ANON)},
     "import": {ADMIN: "pass pass pass pass", ANALYST: "pass pass pass pass", OFFICER: "pass pass pass 403",
                AUDITOR: "403 403 403 403"},
     "export": {ADMIN: "pass pass pass pass", ANALYST: "pass pass pass pass", OFFICER: "pass pass pass pass",
@@ -89,6 +90,10 @@ ROUTES: dict[str, Row] = {
     # Django and the schema
     "set_language": Row(None, "public"),
     "api-schema": Row(None, "public"),
+    # Console
+    "web:home": Row(None, "signed_in"),
+    "accounts:login": Row(None, "public"),
+    "accounts:logout": Row(None, "sign_out"),  # POST only; signing out lands on the login page
     # API: registry
     "api-root": Row(None, "signed_in"),
     "unit-list": Row("unit", "soc_edits_list"),

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from canhgac.web.views import HomeView
+
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+]

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from canhgac.accounts.ui import views
+
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,3 @@
+from canhgac.core.ui.menus import MenuItem
+
+MENU: list[MenuItem] = []
