@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from import_assets import build_files  # noqa: E402  (a sibling benchmark script, not a package)
+from import_assets import build_files  # a sibling benchmark script, not a package
 
 PASSWORD = "benchmark-password-2026"
 TARGETS_MS = {"page": 150.0, "lookup": 20.0}
