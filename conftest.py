@@ -2,6 +2,11 @@
 
 The access matrix and most tests use these: ``own_unit`` ⊃ ``own_subunit`` belong to ``officer``;
 ``other_unit`` belongs to nobody the officer knows.
+
+Environments are chosen by markers: ``postgres`` tests need ``CANHGAC_DATABASE_URL=postgresql://…``, ``redis``
+tests a broker in ``CANHGAC_TEST_BROKER_URL``. Elsewhere they are skipped with the reason; with
+``CANHGAC_CI_NO_SKIP=1`` (``scripts/test``, and so CI) any skip is a failure, so that nothing is quietly left out:
+there, a pass that cannot run a marker deselects it explicitly (``-m "not postgres"``).
 """
 
 from __future__ import annotations
@@ -18,6 +23,35 @@ from canhgac.constituency.tests.factories import UnitFactory
 from canhgac.core.access import Role
 
 CORPORA = Path(os.environ.get("CANHGAC_CORPORA") or Path(__file__).resolve().parent.parent / "shared" / "corpora")
+TEST_BROKER_URL = os.environ.get("CANHGAC_TEST_BROKER_URL", "")
+NO_SKIP = os.environ.get("CANHGAC_CI_NO_SKIP", "") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from django.db import connection
+
+    for item in items:
+        if "postgres" in item.keywords and connection.vendor != "postgresql":
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set CANHGAC_DATABASE_URL=postgresql://…"))
+        if "redis" in item.keywords and not TEST_BROKER_URL:
+            item.add_marker(pytest.mark.skip(reason="needs Redis: set CANHGAC_TEST_BROKER_URL=redis://…"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    if NO_SKIP and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped where nothing may be skipped (CANHGAC_CI_NO_SKIP=1): {reason}"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Skips outside a test (a module skipped while collecting) fail the run too."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if NO_SKIP and reporter is not None and reporter.stats.get("skipped"):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture
