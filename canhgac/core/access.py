@@ -21,6 +21,7 @@ class Role(models.TextChoices):
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 WRITE_ACTIONS = frozenset({ADD, CHANGE, DELETE})
+ACTIONS = frozenset({VIEW, *WRITE_ACTIONS})
 SEES_EVERYTHING = frozenset({Role.SOC_ADMIN, Role.SOC_ANALYST, Role.AUDITOR})
 
 
@@ -31,7 +32,12 @@ def role_of(user: Any) -> str | None:
 
 
 def may(user: Any, action: str, model: type[models.Model]) -> bool:
-    """Whether ``user`` may perform ``action`` on ``model`` at all (object scope is checked separately)."""
+    """Whether ``user`` may perform ``action`` on ``model`` at all (object scope is checked separately).
+
+    An unknown action is a programming error, not a write: it raises rather than fall through to "allowed".
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}; use one of {sorted(ACTIONS)}")
     role = role_of(user)
     policy = getattr(model, "scope", None)
     if role is None or policy is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -42,6 +43,8 @@ def visible_unit_ids(user: Any) -> frozenset[int] | None:
 
 class ScopedQuerySet(models.QuerySet):
     def for_user(self, user: Any) -> ScopedQuerySet:
+        if role_of(user) is None:
+            return self.none()  # anonymous or deactivated: not even the rows shared with every signed-in user
         unit_ids = visible_unit_ids(user)
         if unit_ids is None:
             return self
@@ -62,7 +65,7 @@ def get_scoped_or_404(queryset: models.QuerySet[ModelT], user: Any, **lookup: An
     scoped = queryset.for_user(user)  # type: ignore[attr-defined]
     try:
         return scoped.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as error:
+    except (ObjectDoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
 
 
