@@ -16,10 +16,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
-from django.db.models import F, TextField, Value
+from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from canhgac.core.access import SEES_EVERYTHING, role_of
 from canhgac.core.audit import acting_as
 from canhgac.core.models import Channel, Job, JobInput, JobState
 
@@ -68,6 +69,18 @@ class JobContext:
     def log(self, line: str) -> None:
         # Concat, not "+": on SQLite "+" adds the texts as numbers (the log became "0").
         Job.objects.filter(pk=self.job.pk).update(log=Concat(F("log"), Value(line + "\n"), output_field=TextField()))
+
+
+def visible_jobs(user: Any) -> QuerySet[Job]:
+    """The jobs ``user`` may follow, for the console and the API alike: SOC staff and auditors see every job, a
+    unit officer only the jobs they started (a job's log and result may name other units' objects)."""
+    jobs = Job.objects.select_related("created_by")
+    role = role_of(user)
+    if role in SEES_EVERYTHING:
+        return jobs
+    if role is None:
+        return jobs.none()
+    return jobs.filter(created_by=user.pk)
 
 
 Handler = Callable[[JobContext], dict[str, Any]]

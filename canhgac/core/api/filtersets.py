@@ -1,4 +1,4 @@
-"""Filters of the audit trail (API; the console's audit list may use the same set)."""
+"""Filters of the audit trail, shared by the API and the console's audit list (``core/ui/audit.py``)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class AuditEntryFilterSet(django_filters.FilterSet):
     job = django_filters.NumberFilter(label=_("Job id"), field_name="job_id")
     since = django_filters.IsoDateTimeFilter(label=_("Since"), field_name="at", lookup_expr="gte")
     until = django_filters.IsoDateTimeFilter(label=_("Until"), field_name="at", lookup_expr="lte")
+    q = django_filters.CharFilter(label=_("Object contains"), field_name="object_repr", lookup_expr="icontains")
 
     class Meta:
         model = AuditEntry

@@ -9,9 +9,10 @@ from rest_framework import viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.routers import DefaultRouter
 
-from canhgac.core.access import SEES_EVERYTHING, may_view_audit, role_of
+from canhgac.core.access import may_view_audit, role_of
 from canhgac.core.api.filtersets import AuditEntryFilterSet
 from canhgac.core.api.serializers import AuditEntrySerializer, JobSerializer
+from canhgac.core.jobs import visible_jobs
 from canhgac.core.models import AuditEntry, Job
 
 
@@ -34,13 +35,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["created_at", "finished_at", "state"]
 
     def get_queryset(self) -> QuerySet[Job]:
-        jobs = Job.objects.select_related("created_by")
-        role = role_of(self.request.user)
-        if role in SEES_EVERYTHING:
-            return jobs
-        if role is None:
-            return jobs.none()
-        return jobs.filter(created_by=self.request.user.pk)
+        return visible_jobs(self.request.user)
 
 
 class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
