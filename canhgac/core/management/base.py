@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,9 +16,10 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from canhgac.core.audit import acting_as
-from canhgac.core.models import Channel
+from canhgac.core.models import Channel, Job
 
 USAGE_ERROR = 2
+POLL_SECONDS = 0.2
 
 
 class CanhgacCommand(BaseCommand):
@@ -86,3 +88,14 @@ def print_table(write: Callable[[str], Any], header: list[str], rows: list[list[
     widths = [max(len(row[index]) for row in cells) for index in range(len(header))]
     for row in cells:
         write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def follow_job(job: Job, poll_seconds: float = POLL_SECONDS) -> Job:
+    """Draw ``job``'s progress until it ends, wherever it runs (a thread of this process or a Celery worker)."""
+    with progress_bar(job.title) as update:
+        while not job.is_finished:
+            update(job.progress_done, job.progress_total)
+            time.sleep(poll_seconds)
+            job.refresh_from_db()
+        update(job.progress_total or 1, job.progress_total or 1)
+    return job

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from canhgac.core.management.base import CanhgacCommand, print_table, progress_bar
+from canhgac.core.management.base import CanhgacCommand, follow_job, print_table
 from canhgac.core.models import Job, JobState
-
-POLL_SECONDS = 0.5
 
 
 def job_dict(job: Job) -> dict[str, Any]:
@@ -61,22 +58,13 @@ class Command(CanhgacCommand):
         if job is None:
             raise CommandError(_("There is no job #%(id)d.") % {"id": job_id})
         if follow:
-            job = self.follow(job)
+            job = follow_job(job)
         if as_json:
             self.print_json({**job_dict(job), "log": job.log, "result": job.result})
         else:
             self.describe(job)
         if job.state == JobState.FAILED:
             raise CommandError(_("Job #%(id)d failed: %(error)s") % {"id": job.pk, "error": job.error})
-
-    def follow(self, job: Job) -> Job:
-        with progress_bar(job.title) as update:
-            while not job.is_finished:
-                update(job.progress_done, job.progress_total)
-                time.sleep(POLL_SECONDS)
-                job.refresh_from_db()
-            update(job.progress_total or 1, job.progress_total or 1)
-        return job
 
     def describe(self, job: Job) -> None:
         for label, value in [("id", job.pk), (_("title"), job.title), (_("kind"), job.kind),
