@@ -72,6 +72,12 @@ RULES: dict[str, dict[Any, str]] = {
                AUDITOR: "403 403 403 403"},
     "export": {ADMIN: "pass pass pass pass", ANALYST: "pass pass pass pass", OFFICER: "pass pass pass pass",
                AUDITOR: "pass pass pass pass"},
+    # console registry pages (forms that refuse input re-render 200: officers' refusals are tested in
+    # constituency/tests/test_ui_forms.py; list rows hidden from officers in test_ui_pages.py)
+    "console_list": {ADMIN: "ok ok - -", ANALYST: "ok ok - -", OFFICER: "ok ok - -", AUDITOR: "ok ok - -"},
+    "console_officer_add": {ADMIN: OK4, ANALYST: OK4, OFFICER: OK4, AUDITOR: "403 403 403 403"},
+    "console_officer_change": {ADMIN: OK4, ANALYST: OK4, OFFICER: "ok 404 ok 404", AUDITOR: "403 403 403 403"},
+    "console_soc_write": {ADMIN: OK4, ANALYST: OK4, OFFICER: "403 403 403 403", AUDITOR: "403 403 403 403"},
 }
 
 
@@ -94,6 +100,38 @@ ROUTES: dict[str, Row] = {
     "web:home": Row(None, "signed_in"),
     "accounts:login": Row(None, "public"),
     "accounts:logout": Row(None, "sign_out"),  # POST only; signing out lands on the login page
+    # Console: registry (constituency/ui)
+    "constituency:unit_list": Row("unit", "console_list"),
+    "constituency:unit_detail": Row("unit", "soc_edits"),
+    "constituency:unit_create": Row("unit", "console_soc_write"),
+    "constituency:unit_update": Row("unit", "console_soc_write"),
+    "constituency:unit_delete": Row("unit", "console_soc_write"),
+    "constituency:contact_list": Row("contact", "console_list"),
+    "constituency:contact_detail": Row("contact", "officer_edits"),
+    "constituency:contact_create": Row("contact", "console_officer_add"),
+    "constituency:contact_update": Row("contact", "console_officer_change"),
+    "constituency:contact_delete": Row("contact", "console_officer_change"),
+    "constituency:netblock_list": Row("netblock", "console_list"),
+    "constituency:netblock_detail": Row("netblock", "soc_edits"),
+    "constituency:netblock_create": Row("netblock", "console_soc_write"),
+    "constituency:netblock_update": Row("netblock", "console_soc_write"),
+    "constituency:netblock_delete": Row("netblock", "console_soc_write"),
+    "constituency:domain_list": Row("domain", "console_list"),
+    "constituency:domain_detail": Row("domain", "officer_edits"),
+    "constituency:domain_create": Row("domain", "console_officer_add"),
+    "constituency:domain_update": Row("domain", "console_officer_change"),
+    "constituency:domain_delete": Row("domain", "console_officer_change"),
+    "constituency:asset_list": Row("asset", "console_list"),
+    "constituency:asset_detail": Row("asset", "officer_edits"),
+    "constituency:asset_create": Row("asset", "console_officer_add"),
+    "constituency:asset_update": Row("asset", "console_officer_change"),
+    "constituency:asset_delete": Row("asset", "console_officer_change"),
+    "constituency:informationsystem_list": Row("system", "console_list"),
+    "constituency:informationsystem_detail": Row("system", "officer_edits"),
+    "constituency:informationsystem_create": Row("system", "console_officer_add"),
+    "constituency:informationsystem_update": Row("system", "console_officer_change"),
+    "constituency:informationsystem_delete": Row("system", "console_officer_change"),
+    "constituency:ip_lookup": Row("ip", "signed_in"),  # answers only within the officer's units: test_ui_lookup.py
     # API: registry
     "api-root": Row(None, "signed_in"),
     "unit-list": Row("unit", "soc_edits_list"),

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from canhgac.constituency.addressing import parse_block, parse_ip
@@ -63,6 +64,9 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("constituency:unit_detail", kwargs={"pk": self.pk})
+
     def clean(self) -> None:
         if self.pk is not None and self.parent_id is not None:
             parents = dict(Unit.objects.values_list("pk", "parent_id"))
@@ -102,6 +106,9 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return f"{self.name} — {self.organisation or (self.unit.name if self.unit_id else '')}".strip(" —")
 
+    def get_absolute_url(self) -> str:
+        return reverse("constituency:contact_detail", kwargs={"pk": self.pk})
+
 
 class Netblock(models.Model):
     """A prefix or range owned by a unit. Blocks nest (the most specific wins); exact duplicates are refused."""
@@ -132,6 +139,9 @@ class Netblock(models.Model):
 
     def __str__(self) -> str:
         return self.block
+
+    def get_absolute_url(self) -> str:
+        return reverse("constituency:netblock_detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
         try:
@@ -179,6 +189,9 @@ class Domain(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("constituency:domain_detail", kwargs={"pk": self.pk})
+
 
 class AssetRole(models.TextChoices):
     SERVER = "server", _("Server")
@@ -219,6 +232,9 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("constituency:asset_detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
         self.ip_addresses = ", ".join(str(address) for address in self.parsed_addresses())
@@ -312,6 +328,9 @@ class InformationSystem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("constituency:informationsystem_detail", kwargs={"pk": self.pk})
 
     def audit_extra(self) -> dict[str, object]:
         if self.pk is None:
