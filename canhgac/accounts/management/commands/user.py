@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from canhgac.accounts.models import User
@@ -22,7 +23,10 @@ def generated_password() -> str:
 
 
 def units_by_code(codes: list[str]) -> list[Unit]:
-    found = {unit.code.lower(): unit for unit in Unit.objects.filter(code__in=codes)}
+    wanted = Q()
+    for code in codes:
+        wanted |= Q(code__iexact=code)  # codes are typed by hand; the register spells them in capitals
+    found = {unit.code.lower(): unit for unit in Unit.objects.filter(wanted)} if codes else {}
     missing = [code for code in codes if code.lower() not in found]
     if missing:
         raise CommandError(_("No unit with the code: %(codes)s") % {"codes": ", ".join(missing)})
