@@ -72,6 +72,11 @@ RULES: dict[str, dict[Any, str]] = {
                AUDITOR: "403 403 403 403"},
     "export": {ADMIN: "pass pass pass pass", ANALYST: "pass pass pass pass", OFFICER: "pass pass pass pass",
                AUDITOR: "pass pass pass pass"},
+    # console import page: officers may import contacts/assets (into their own units: checked per row by the job)
+    "importer": {ADMIN: OK4, ANALYST: OK4, OFFICER: OK4, AUDITOR: "403 403 403 403"},
+    # an edit page of administrators' data: its form is refused (403) even to those who may read the data
+    "operator_edit": {ADMIN: OK4, ANALYST: "403 403 403 403", OFFICER: "403 403 403 403",
+                      AUDITOR: "403 403 403 403"},
     # console registry pages (forms that refuse input re-render 200: officers' refusals are tested in
     # constituency/tests/test_ui_forms.py; list rows hidden from officers in test_ui_pages.py)
     "console_list": {ADMIN: "ok ok - -", ANALYST: "ok ok - -", OFFICER: "ok ok - -", AUDITOR: "ok ok - -"},
@@ -100,6 +105,25 @@ ROUTES: dict[str, Row] = {
     "web:home": Row(None, "signed_in"),
     "accounts:login": Row(None, "public"),
     "accounts:logout": Row(None, "sign_out"),  # POST only; signing out lands on the login page
+    # Console: jobs, audit, accounts, import/export, operator
+    "core:job_list": Row(None, "signed_in"),  # scoped like the API: see core/tests/test_ui_jobs.py
+    "core:job_detail": Row("job", "jobs"),
+    "core:job_status": Row("job", "jobs"),
+    "core:audit_list": Row(None, "audit"),
+    "core:audit_detail": Row("audit", "audit"),
+    "accounts:password_change": Row(None, "signed_in"),
+    "accounts:token_list": Row(None, "signed_in"),  # one's own tokens only: see accounts/tests/test_ui_tokens.py
+    "accounts:token_revoke": Row("token", "own_only"),
+    "accounts:user_list": Row(None, "accounts_admin"),
+    "accounts:user_create": Row(None, "accounts_admin"),
+    "accounts:user_update": Row("user", "accounts_admin"),
+    "accounts:user_deactivate": Row("user", "accounts_admin"),
+    "constituency:import": Row(None, "importer"),
+    "constituency:import_templates": Row(None, "signed_in"),
+    "constituency:import_template": Row("kind", "export"),
+    "constituency:export": Row(None, "signed_in"),
+    "constituency:operator_detail": Row("operator", "operator"),
+    "constituency:operator_update": Row("operator", "operator_edit"),
     # Console: registry (constituency/ui)
     "constituency:unit_list": Row("unit", "console_list"),
     "constituency:unit_detail": Row("unit", "soc_edits"),

@@ -48,8 +48,12 @@ class ImportReport:
         return asdict(self)
 
 
-def run_import(kind: str, filename: str, content: bytes, progress: ProgressCallback | None = None) -> ImportReport:
-    """Import ``content`` as ``kind`` for the current actor; raises :class:`ImportFailed` and writes nothing."""
+def run_import(kind: str, filename: str, content: bytes, progress: ProgressCallback | None = None,
+               dry_run: bool = False) -> ImportReport:
+    """Import ``content`` as ``kind`` for the current actor; raises :class:`ImportFailed` and writes nothing.
+
+    ``dry_run`` checks every row and counts what would change, but writes nothing (and holds no write lock).
+    """
     if kind not in IMPORTERS:
         raise ValueError(f"unknown import kind {kind!r}")
     importer_class = IMPORTERS[kind]
@@ -62,7 +66,7 @@ def run_import(kind: str, filename: str, content: bytes, progress: ProgressCallb
     importer.check(plans)
     errors.raise_if_any()
     changed = [plan for plan in plans if plan.changed]
-    if changed:
+    if changed and not dry_run:
         with transaction.atomic():
             importer.write(changed)
     if progress:
@@ -102,12 +106,14 @@ def _plan_rows(importer: KindImport, table: Table, progress: ProgressCallback | 
     return plans
 
 
-def start_import(kind: str, user: Any, filename: str, content: bytes, channel: str) -> Any:
-    """Record an import job with the file as its input and start it in the background."""
+def start_import(kind: str, user: Any, filename: str, content: bytes, channel: str, dry_run: bool = False) -> Any:
+    """Record an import job with the file as its input and start it in the background (``dry_run``: check only)."""
     if kind not in IMPORTERS:
         raise ValueError(f"unknown import kind {kind!r}")
-    title = _("Import %(kind)s from %(file)s") % {"kind": kind, "file": filename[:120]}
-    return jobs.submit(JOB_KIND, user, {"kind": kind}, title=title, channel=channel, input_bytes=content,
+    names = {"kind": kind, "file": filename[:120]}
+    title = (_("Check %(kind)s in %(file)s") if dry_run else _("Import %(kind)s from %(file)s")) % names
+    params: dict[str, Any] = {"kind": kind, "dry_run": True} if dry_run else {"kind": kind}
+    return jobs.submit(JOB_KIND, user, params, title=title, channel=channel, input_bytes=content,
                        input_name=filename)
 
 

@@ -13,3 +13,15 @@ MENU: list[MenuItem] = [
              order=60),
     MenuItem("registry", _("Which unit owns an IP?"), "constituency:ip_lookup", model=Netblock, order=70),
 ]
+
+# --- Import/export (transfer.py) and the operator page (operator.py) ---
+from canhgac.constituency.models import Operator  # noqa: E402
+from canhgac.constituency.ui.transfer import exportable_kinds, importable_kinds  # noqa: E402
+
+MENU += [
+    MenuItem("registry", _("Import"), "constituency:import", allowed=lambda user: bool(importable_kinds(user)),
+             order=900),
+    MenuItem("registry", _("Export"), "constituency:export", allowed=lambda user: bool(exportable_kinds(user)),
+             order=910),
+    MenuItem("system", _("Operator"), "constituency:operator_detail", model=Operator, order=200),
+]

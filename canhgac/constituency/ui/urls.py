@@ -38,3 +38,15 @@ urlpatterns = [
           edits.InformationSystemCreateView, edits.InformationSystemUpdateView, edits.InformationSystemDeleteView),
     path("lookup/", IpLookupView.as_view(), name="ip_lookup"),
 ]
+
+# --- Import/export, import templates and the operator page (transfer.py, operator.py) ---
+from canhgac.constituency.ui import operator, transfer  # noqa: E402
+
+urlpatterns += [
+    path("import/", transfer.ImportView.as_view(), name="import"),
+    path("import/templates/", transfer.ImportTemplatesView.as_view(), name="import_templates"),
+    path("import/templates/<str:kind>/", transfer.ImportTemplateView.as_view(), name="import_template"),
+    path("export/", transfer.ExportView.as_view(), name="export"),
+    path("operator/", operator.OperatorDetailView.as_view(), name="operator_detail"),
+    path("operator/edit/", operator.OperatorUpdateView.as_view(), name="operator_update"),
+]
