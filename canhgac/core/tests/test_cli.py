@@ -54,6 +54,12 @@ def test_every_command_has_help(name: str, capsys: pytest.CaptureFixture[str]) -
     assert "--settings" not in out and "--pythonpath" not in out  # Django's plumbing is hidden
 
 
+def test_the_readme_table_lists_every_command() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    table = re.findall(r"^\| `canhgac (\w+)", readme, flags=re.MULTILINE)
+    assert sorted(table) == OWN_COMMANDS
+
+
 def test_an_unknown_command_exits_2_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["runserver"]) == 2
     assert "runserver" in capsys.readouterr().err
