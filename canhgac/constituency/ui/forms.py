@@ -112,13 +112,30 @@ class AssetForm(ScopedModelForm):
         return parse_software_list(self.cleaned_data.get("software", ""))
 
 
+MAX_ID = 2**63 - 1
+
+
+def as_id(raw: Any) -> int | None:
+    """A database id from user input, or None: databases refuse integers past 64 bits (SQLite even raises)."""
+    text = str(raw).strip() if raw is not None else ""
+    return int(text) if text.isdecimal() and text.isascii() and 0 < int(text) <= MAX_ID else None
+
+
+class IdChoicesField(forms.ModelMultipleChoiceField):
+    """Refuses ids that are not numbers in range before asking the database about them."""
+
+    def _check_values(self, value: Any) -> Any:
+        for raw in value:
+            if as_id(raw) is None:
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                      params={"pk": raw})
+        return super()._check_values(value)
+
+
 def chosen_unit_id(form: forms.BaseForm, instance: Any) -> int | None:
     """The unit a form is about: posted, given as initial value (``?unit=``), or the instance's."""
     raw = form.data.get("unit") if form.is_bound else form.initial.get("unit", getattr(instance, "unit_id", None))
-    try:
-        return int(raw) if raw not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+    return as_id(raw)
 
 
 def blank_then_levels() -> list[tuple[int | str, str]]:
@@ -126,7 +143,7 @@ def blank_then_levels() -> list[tuple[int | str, str]]:
 
 
 class InformationSystemForm(ScopedModelForm):
-    assets = forms.ModelMultipleChoiceField(
+    assets = IdChoicesField(
         label=_("Assets"), required=False, queryset=Asset.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text=_("The unit's assets this system runs on (hold Ctrl to choose several)."))
