@@ -90,6 +90,23 @@ def test_a_creation_has_no_before(login, users, trail):  # type: ignore[no-untyp
     assert names.index("code") < names.index("name") < names.index("kind")  # the model's field order
 
 
+def test_foreign_keys_are_named(login, users, province):  # type: ignore[no-untyped-def]
+    unit = province.own_subunit
+    with acting_as(users[Role.SOC_ADMIN], Channel.UI):
+        before = snapshot(unit)
+        unit.parent = province.other_unit
+        save_object(unit, before)
+    entry = AuditEntry.objects.get()
+    response = login(users[Role.AUDITOR]).get(reverse("core:audit_detail", args=[entry.pk]))
+    rows = {row["name"]: (row["before"], row["after"]) for row in response.context["rows"]}
+    assert rows["parent"] == (f"{province.own_unit} (#{province.own_unit.pk})",
+                              f"{province.other_unit} (#{province.other_unit.pk})")
+    gone = AuditEntry.objects.create(action="update", object_type="constituency.unit", object_id="1",
+                                     object_repr="x", changes={"parent": [999999, "abc"]})
+    response = login(users[Role.AUDITOR]).get(reverse("core:audit_detail", args=[gone.pk]))
+    assert [(row["before"], row["after"]) for row in response.context["rows"]] == [("#999999", "#abc")]
+
+
 def test_an_entry_of_an_unknown_type_still_renders(login, users):  # type: ignore[no-untyped-def]
     entry = AuditEntry.objects.create(action="delete", object_type="gone.model", object_id="7", object_repr="x",
                                       changes={"flags": [["a", {"b": 1}], None], "odd": "not a pair"})

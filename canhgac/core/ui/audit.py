@@ -99,8 +99,9 @@ def change_rows(entry: AuditEntry) -> list[dict[str, Any]]:
     rows = []
     for name, pair in changes.items():
         before, after = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
-        rows.append({"name": name, "label": _field_label(model, name), "before": display_value(before),
-                     "after": display_value(after)})
+        related = _related_model(model, name)
+        rows.append({"name": name, "label": _field_label(model, name), "before": display_value(before, related),
+                     "after": display_value(after, related)})
     return sorted(rows, key=lambda row: (order.get(row["name"], len(order)), row["name"]))
 
 
@@ -113,10 +114,22 @@ def _field_label(model: type[models.Model] | None, name: str) -> str:
         return name.replace("_", " ").capitalize()
 
 
-def display_value(value: Any) -> str | None:
+def _related_model(model: type[models.Model] | None, name: str) -> type[models.Model] | None:
+    """The target of a foreign key (recorded by id), so the diff can name the object rather than a number."""
+    try:
+        field: Any = model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+    return field.related_model if field is not None and field.many_to_one else None
+
+
+def display_value(value: Any, related: type[models.Model] | None = None) -> str | None:
     """How a recorded value reads in the diff; ``None`` (no value) is shown as a dash by the template."""
     if value is None:
         return None
+    if related is not None:
+        found = related._default_manager.filter(pk=value).first() if str(value).isdigit() else None
+        return f"{found} (#{value})" if found is not None else f"#{value}"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
