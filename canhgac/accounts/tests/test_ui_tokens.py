@@ -35,7 +35,9 @@ def create_token(client, **fields):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("role", list(Role))
 def test_every_role_has_a_token_page_and_a_password_page(login, users, role):  # type: ignore[no-untyped-def]
     client = login(users[role])
-    assert client.get(reverse("accounts:token_list")).status_code == 200
+    page = client.get(reverse("accounts:token_list"))
+    assert page.status_code == 200
+    assert 'class="form-check-input"' in str(page.context["form"]["read_only"])  # a checkbox, styled as one
     assert client.get(reverse("accounts:password_change")).status_code == 200
     home = client.get(reverse("web:home")).content.decode()
     assert reverse("accounts:token_list") in home and reverse("accounts:password_change") in home

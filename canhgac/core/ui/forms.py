@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -17,7 +18,7 @@ _CLASS_BY_WIDGET = {
 def style_widgets(form: forms.BaseForm, small: bool = False) -> forms.BaseForm:
     for field in form.fields.values():
         widget = field.widget
-        kind = widget.__class__.__name__.lower()
+        kind = re.sub(r"widget$|input$", "", widget.__class__.__name__.lower())  # as BoundField.widget_type
         css = _CLASS_BY_WIDGET.get(kind, "form-control")
         if small and css != "form-check-input":
             css += " form-select-sm" if css == "form-select" else " form-control-sm"
