@@ -26,7 +26,7 @@ def test_a_good_file_succeeds_with_counts_progress_and_audit_on_the_job_channel(
     job, seen = run_job(users[Role.SOC_ADMIN], content)
     assert job.state == JobState.SUCCEEDED, job.error
     assert job.result == {"kind": "netblocks", "total": 2, "created": 2, "updated": 0, "unchanged": 0}
-    assert seen[-1] == (2, 2) and "2 created" in job.log
+    assert seen[-1] == (2, 2) and "2 tạo mới" in job.log  # jobs log in the default language, Vietnamese
     entries = AuditEntry.objects.filter(object_type="constituency.netblock")
     assert entries.count() == 2 and {(e.channel, e.job_id, e.actor_id) for e in entries} == {
         ("job", job.pk, users[Role.SOC_ADMIN].pk)}
@@ -38,7 +38,7 @@ def test_a_bad_file_fails_the_job_with_every_error_and_writes_nothing(province, 
     job, _seen = run_job(users[Role.SOC_ADMIN], content)
     assert job.state == JobState.FAILED and job.error
     assert [(e["row"], e["column"]) for e in job.result["errors"]] == [(3, "block"), (4, "unit")]
-    assert "row 3" in job.log and not Netblock.objects.exists()
+    assert "dòng 3" in job.log and not Netblock.objects.exists()
 
 
 def test_start_import_records_the_file_and_the_channel(province, users):  # type: ignore[no-untyped-def]
