@@ -64,8 +64,8 @@ class UserFormView(AccountAdmin, View):
         before = None if pk is None else snapshot(user)
         form = UserForm(request.POST, instance=user, actor=request.user)
         if form.is_valid() and self.save(form, before):
-            verb = _("created") if pk is None else _("saved")
-            messages.success(request, _("The user %(user)s is %(verb)s.") % {"user": user.username, "verb": verb})
+            done = _("The user %(user)s is created.") if pk is None else _("The user %(user)s is saved.")
+            messages.success(request, done % {"user": user.username})
             return HttpResponseRedirect(reverse("accounts:user_update", args=[user.pk]))
         return self.page(request, form)
 
