@@ -129,7 +129,7 @@ class IdChoicesField(forms.ModelMultipleChoiceField):
             if as_id(raw) is None:
                 raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
                                       params={"pk": raw})
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 def chosen_unit_id(form: forms.BaseForm, instance: Any) -> int | None:
@@ -138,15 +138,18 @@ def chosen_unit_id(form: forms.BaseForm, instance: Any) -> int | None:
     return as_id(raw)
 
 
-def blank_then_levels() -> list[tuple[int | str, str]]:
-    return [("", "---------"), *level_choices()]
+class LevelRadioSelect(forms.RadioSelect):
+    """Radios in Bootstrap's form-check markup (the class goes on each input, not on the group)."""
+
+    option_template_name = "constituency/widgets/radio_option.html"
 
 
 class InformationSystemForm(ScopedModelForm):
     assets = IdChoicesField(
         label=_("Assets"), required=False, queryset=Asset.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("The unit's assets this system runs on (hold Ctrl to choose several)."))
+        help_text=_("The assets of the system's unit that it runs on (choose the unit first; hold Ctrl to "
+                    "choose several)."))
 
     class Meta:
         model = InformationSystem
@@ -156,16 +159,14 @@ class InformationSystemForm(ScopedModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         level = self.fields["security_level"]
-        self.fields["security_level"] = forms.TypedChoiceField(
-            label=level.label, help_text=level.help_text, coerce=int, choices=blank_then_levels,
-            widget=forms.Select(attrs={"class": "form-select"}))
+        self.fields["security_level"] = forms.TypedChoiceField(  # radios: each level's meaning reads in full
+            label=level.label, help_text=level.help_text, coerce=int, choices=level_choices,
+            widget=LevelRadioSelect())
         unit_id = chosen_unit_id(self, self.instance)
         assets = Asset.objects.for_user(self.user).filter(unit_id=unit_id).order_by("name") if unit_id \
             else Asset.objects.none()
         field: Any = self.fields["assets"]
         field.queryset = assets
-        if unit_id is None:
-            field.help_text = _("Choose the unit first: its assets are then offered here.")
         if self.instance.pk is not None:
             self.initial["assets"] = [asset.pk for asset in self.instance.assets.all()]
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from canhgac.constituency.filtersets import FILTERSETS
 from canhgac.constituency.models import Asset, Contact, Domain, InformationSystem, Netblock, Software, Unit
@@ -26,8 +28,22 @@ def count_of(queryset: QuerySet, field: str) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
+def tidy_filter_form(form: forms.BaseForm) -> None:
+    """Search first; yes/no filters offer "any" rather than Django's "Unknown"."""
+    form.order_fields(["q"])
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.NullBooleanSelect):
+            field.widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+
 class RegistryListView(ScopedListView):
     """A registry list; a page number out of range or not a number shows the nearest page instead of a 404."""
+
+    def get_queryset(self) -> QuerySet:
+        queryset = super().get_queryset()
+        if self.filterset is not None:
+            tidy_filter_form(self.filterset.form)
+        return queryset
 
     def paginate_queryset(self, queryset: Any, page_size: int) -> tuple[Paginator, Page, Any, bool]:
         paginator = self.get_paginator(queryset, page_size)
