@@ -62,3 +62,13 @@ def test_console_speaks_vietnamese_by_default_and_english_on_request():
     assert "Đăng nhập" in client.get(reverse("accounts:login")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Sign in to Canh Gác" in client.get(reverse("accounts:login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches():
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in client.get(reverse("accounts:login")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Sign in to Canh Gác" in client.get(reverse("accounts:login")).content.decode()
+    client.post(reverse("set_language"), {"language": "vi", "next": "/"})
+    assert "Đăng nhập Canh Gác" in client.get(reverse("accounts:login")).content.decode()
