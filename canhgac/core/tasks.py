@@ -1,8 +1,11 @@
-from celery import shared_task
+"""Celery tasks: thin, they carry a job's id and the worker reads everything else from the database."""
 
+from canhgac.celery import app
 from canhgac.core import jobs
 
 
-@shared_task(name="canhgac.run_job", acks_late=True)
+# Bound to our app, not ``shared_task``: a web process never imports canhgac.celery otherwise, and a shared task
+# then falls back to Celery's default app, which sends to amqp://localhost instead of CANHGAC_BROKER_URL.
+@app.task(name="canhgac.run_job", acks_late=True)
 def run_job(job_id: int) -> str:
     return jobs.execute(job_id).state

@@ -7,6 +7,9 @@ committed, and its thread reads the database through its own connection.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -235,6 +238,17 @@ def test_with_a_broker_the_job_is_sent_to_celery_after_the_commit(handler: Any, 
         assert sent == []
     assert sent == [job.pk] and fresh(job).state == JobState.QUEUED
     assert not [thread for thread in threading.enumerate() if thread.name.endswith("(_run_in_thread)")]
+
+
+def test_the_task_goes_to_the_configured_broker_in_a_process_that_never_imported_the_celery_app(
+        tmp_path: Any) -> None:
+    """A web process imports only ``tasks``; a ``shared_task`` there would fall back to Celery's default app."""
+    code = ("import django; django.setup(); from canhgac.core.tasks import run_job; "
+            "print(run_job.app.main, run_job.app.conf.broker_url)")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "canhgac.settings", "CANHGAC_DATA_DIR": str(tmp_path),
+           "CANHGAC_BROKER_URL": "redis://127.0.0.1:6379/15"}
+    answer = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert answer.stdout.split() == ["canhgac", "redis://127.0.0.1:6379/15"]
 
 
 def test_kinds_are_registered_once_and_unknown_kinds_refused(handler: Any, users: Any) -> None:
