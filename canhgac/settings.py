@@ -160,6 +160,7 @@ TIME_ZONE = config.value("CANHGAC_TIME_ZONE")
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["canhgac.formats"]
 
 STATIC_URL = "/static/"
 # The static files ship inside the installed package and WhiteNoise serves them from there (the finders); there is
