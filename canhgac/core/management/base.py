@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -16,10 +17,11 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from canhgac.core.audit import acting_as
-from canhgac.core.models import Channel, Job
+from canhgac.core.models import Channel, Job, JobState
 
 USAGE_ERROR = 2
 POLL_SECONDS = 0.2
+QUEUED_HINT_SECONDS = 10
 
 
 class CanhgacCommand(BaseCommand):
@@ -92,9 +94,16 @@ def print_table(write: Callable[[str], Any], header: list[str], rows: list[list[
 
 def follow_job(job: Job, poll_seconds: float = POLL_SECONDS) -> Job:
     """Draw ``job``'s progress until it ends, wherever it runs (a thread of this process or a Celery worker)."""
+    started, hinted = time.monotonic(), False
     with progress_bar(job.title) as update:
         while not job.is_finished:
             update(job.progress_done, job.progress_total)
+            waited = time.monotonic() - started
+            if not hinted and settings.BROKER_URL and job.state == JobState.QUEUED and waited > QUEUED_HINT_SECONDS:
+                hinted = True
+                tqdm.write(_("Job #%(id)d is still waiting for a worker: is `canhgac worker` running with the same "
+                             "CANHGAC_BROKER_URL? (Ctrl+C stops following; the job stays queued.)")
+                           % {"id": job.pk}, file=sys.stderr)
             time.sleep(poll_seconds)
             job.refresh_from_db()
         update(job.progress_total or 1, job.progress_total or 1)
