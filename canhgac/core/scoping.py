@@ -75,3 +75,26 @@ def may_own(user: Any, unit_id: int | None) -> bool:
     if unit_ids is None:
         return True
     return unit_id is not None and unit_id in unit_ids
+
+
+def owning_unit_id(obj: models.Model) -> int | None:
+    """The id of the unit that owns ``obj`` (``None`` for shared rows such as national bodies' contacts)."""
+    policy: ScopePolicy = type(obj).scope  # type: ignore[attr-defined]
+    if policy.unit_path == "pk":
+        return obj.pk
+    value: Any = obj
+    for step in policy.unit_path.split("__"):
+        value = getattr(value, step, None)
+        if value is None:
+            return None
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def may_write(user: Any, action: str, obj: models.Model) -> bool:
+    """Whether ``user`` may change or delete this very object: the kind (:func:`may`), then its unit.
+
+    An object the user may see but not own (a national body's contact, for an officer) fails the second test.
+    """
+    from canhgac.core.access import may
+
+    return may(user, action, type(obj)) and may_own(user, owning_unit_id(obj))

@@ -124,3 +124,16 @@ def test_analyst_writes_registry_objects_but_not_users(api_as, users, province):
 def test_anonymous_gets_401_or_403_everywhere(client, province):  # type: ignore[no-untyped-def]
     for path in ("/api/units/", "/api/assets/", "/api/netblocks/lookup/?ip=1.1.1.1", "/api/me/"):
         assert client.get(path).status_code in (401, 403)
+
+
+@pytest.mark.parametrize("method", ["patch", "put", "delete"])
+def test_officer_cannot_change_a_national_body_contact_they_can_see(api_as, users, method):
+    body = ContactFactory(unit=None, organisation="VNCERT/CC", name="Trực ban", national_body=True)
+    api = api_as(users[Role.UNIT_OFFICER])
+    url = f"/api/contacts/{body.pk}/"
+    assert api.get(url).status_code == 200  # shared: every signed-in user sees it
+    payload = {"name": "Đổi tên", "organisation": "VNCERT/CC"}
+    response = getattr(api, method)(url, payload, format="json")
+    assert response.status_code == 403
+    assert Contact.objects.get(pk=body.pk).name == "Trực ban"
+    assert api_as(users[Role.SOC_ANALYST]).patch(url, {"name": "Đổi tên"}, format="json").status_code == 200

@@ -24,23 +24,13 @@ from django.views.generic.base import TemplateResponseMixin
 
 from canhgac.constituency.services import delete_object, save_object
 from canhgac.constituency.ui.forms import ScopedModelForm
-from canhgac.core.access import ADD, CHANGE, DELETE, may
+from canhgac.core.access import ADD, CHANGE, DELETE
 from canhgac.core.audit import snapshot
-from canhgac.core.scoping import get_scoped_or_404, may_own
+from canhgac.core.scoping import get_scoped_or_404, may_own, owning_unit_id
 from canhgac.core.ui.views import ConsoleView
 
 PREFILLED = ("unit", "parent")
 """Query parameters a create page takes as initial values (links such as "add a contact to this unit")."""
-
-
-def owning_unit_id(obj: models.Model) -> int | None:
-    policy = type(obj).scope  # type: ignore[attr-defined]
-    return obj.pk if policy.unit_path == "pk" else getattr(obj, f"{policy.unit_path}_id")
-
-
-def may_write(user: Any, action: str, obj: models.Model) -> bool:
-    """Whether ``user`` may change or delete this very object (the kind, then its unit)."""
-    return may(user, action, type(obj)) and may_own(user, owning_unit_id(obj))
 
 
 def attach_errors(form: forms.BaseForm, error: ValidationError) -> None:

@@ -14,10 +14,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
 
+from canhgac.core.access import CHANGE, DELETE
 from canhgac.core.audit import acting_as, snapshot
 from canhgac.core.models import Channel
-from canhgac.core.scoping import may_own
+from canhgac.core.scoping import may_own, may_write
+
+_WRITE_ACTION_BY_METHOD = {"PUT": CHANGE, "PATCH": CHANGE, "DELETE": DELETE}
 
 
 @contextmanager
@@ -97,6 +101,9 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     def get_object(self) -> models.Model:
         instance = super().get_object()
+        action = _WRITE_ACTION_BY_METHOD.get(self.request.method or "")
+        if action and not may_write(self.request.user, action, instance):
+            raise PermissionDenied  # seen but not owned, e.g. a national body's contact for an officer
         self._before = snapshot(instance)  # taken when loaded: the audit's "before"
         return instance
 

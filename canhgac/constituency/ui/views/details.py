@@ -20,10 +20,9 @@ from canhgac.constituency.models import (
     Unit,
 )
 from canhgac.constituency.querysets import ancestors
-from canhgac.constituency.ui.editing import may_write
 from canhgac.constituency.ui.views.lists import count_of
 from canhgac.core.access import ADD, CHANGE, DELETE, may
-from canhgac.core.scoping import may_own
+from canhgac.core.scoping import may_own, may_write
 from canhgac.core.ui.views import ScopedDetailView
 
 SHOWN = 20
