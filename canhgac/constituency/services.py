@@ -79,9 +79,14 @@ def parse_software_list(text: str) -> list[SoftwareItem]:
 
 
 def format_software_list(items: Iterable[Software | SoftwareItem]) -> str:
-    return "; ".join(
-        " | ".join(part for part in (item.vendor, item.product, item.version, item.cpe) if part) for item in items
-    )
+    """The inverse of :func:`parse_software_list`; an empty version keeps its slot when a CPE follows it."""
+    return "; ".join(_format_software(item) for item in items)
+
+
+def _format_software(item: Software | SoftwareItem) -> str:
+    if item.cpe:
+        return " | ".join((item.vendor, item.product, item.version, item.cpe))
+    return " | ".join(part for part in (item.vendor, item.product, item.version) if part)
 
 
 def save_asset(asset: Asset, before: dict[str, Any] | None, software: list[SoftwareItem] | None) -> bool:
