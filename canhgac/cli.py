@@ -59,7 +59,7 @@ def _run(name: str, args: list[str]) -> int:
 
     django.setup()
     command = load_command_class(get_commands()[name], name)
-    command._called_from_command_line = True  # argparse errors print usage and exit 2 instead of raising
+    command._called_from_command_line = True  # type: ignore[attr-defined]  # argparse errors print usage and exit 2 instead of raising
     options = vars(command.create_parser("canhgac", name).parse_args(args))
     positional = options.pop("args", ())
     try:

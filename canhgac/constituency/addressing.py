@@ -49,7 +49,7 @@ class Block:
         first, last = cls(self.first), cls(self.last)
         networks = list(ipaddress.summarize_address_range(first, last))
         if len(networks) == 1:
-            return networks[0].with_prefixlen
+            return str(networks[0])  # "a.b.c.d/n", as with_prefixlen
         return f"{first}-{last}"
 
 

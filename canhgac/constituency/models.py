@@ -104,7 +104,7 @@ class Contact(models.Model):
         verbose_name_plural = _("contacts")
 
     def __str__(self) -> str:
-        return f"{self.name} — {self.organisation or (self.unit.name if self.unit_id else '')}".strip(" —")
+        return f"{self.name} — {self.organisation or (self.unit.name if self.unit else '')}".strip(" —")
 
     def get_absolute_url(self) -> str:
         return reverse("constituency:contact_detail", kwargs={"pk": self.pk})

@@ -24,7 +24,7 @@ PAGE_SIZE = 50
 class ConsoleView(LoginRequiredMixin):
     """Signed-in users only; ``required_action`` on ``model`` is asked of the access policy before anything else."""
 
-    model: ClassVar[type[models.Model]]
+    model: Any
     required_action: ClassVar[str] = VIEW
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:

@@ -50,7 +50,7 @@ class Command(CanhgacCommand):
         if days is not None and not 0 < days <= MAX_EXPIRY_DAYS:
             raise CommandError(_("--expires-days must be 1–%(max)d.") % {"max": MAX_EXPIRY_DAYS},
                                returncode=USAGE_ERROR)
-        if not options["name"].strip() or len(options["name"]) > ApiToken._meta.get_field("name").max_length:
+        if not options["name"].strip() or len(options["name"]) > (ApiToken._meta.get_field("name").max_length or 0):
             raise CommandError(_("--name must be 1–100 characters."), returncode=USAGE_ERROR)
         expires = timezone.now() + timedelta(days=days) if days else None
         token, raw = issue_token(user, options["name"].strip(), read_only=options["read_only"], expires_at=expires)
