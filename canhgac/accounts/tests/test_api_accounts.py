@@ -39,6 +39,17 @@ def test_token_auth_works_and_records_last_use(users, province):  # type: ignore
     assert token.last_used_at is not None
 
 
+def test_last_use_is_written_at_most_once_a_minute(users, province):  # type: ignore[no-untyped-def]
+    token, raw = issue_token(users[Role.SOC_ANALYST], "script")
+    token_client(raw).get("/api/me/")
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    token_client(raw).get("/api/me/")
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - datetime.timedelta(minutes=2))
+    token_client(raw).get("/api/me/")
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first
+
+
 @pytest.mark.parametrize("state", ["revoked", "expired", "wrong", "malformed", "owner_inactive"])
 def test_unusable_tokens_are_401(users, province, state):  # type: ignore[no-untyped-def]
     owner = users[Role.SOC_ADMIN]
