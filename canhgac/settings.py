@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "canhgac.core",
     "canhgac.constituency",
     "canhgac.accounts",
+    "canhgac.findings",
     "canhgac.web",
 ]
 
