@@ -35,6 +35,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "constituency.informationsystem": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vacd", AUDITOR: "v"},
     # The operator's letterhead: administrators only; officers do not even read it.
     "constituency.operator": {ADMIN: "vacd", ANALYST: "v", OFFICER: "", AUDITOR: "v"},
+    # Findings: officers work on their units' findings; the events (the finding's history) are the SOC's to write.
+    "findings.finding": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vacd", AUDITOR: "v"},
+    "findings.findingevent": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
 }
 
 
