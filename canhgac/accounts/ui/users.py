@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from canhgac.accounts.filtersets import UserFilterSet
@@ -37,6 +38,9 @@ class AccountAdmin(ConsoleView):
 
 
 class UserListView(AccountAdmin, ScopedListView):  # type: ignore[misc]
+    page_title = gettext_lazy("Users")
+    table_id = "user-list"
+    extra_context = {"add_label": gettext_lazy("New user"), "create_url": reverse_lazy("accounts:user_create")}
     template_name = "accounts/user_list.html"
     filterset_class = UserFilterSet
     sortable: ClassVar[dict[str, str]] = {"username": "username", "name": "full_name", "role": "role",

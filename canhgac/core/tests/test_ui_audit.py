@@ -76,7 +76,7 @@ def test_the_detail_shows_before_and_after_per_field(login, users, trail):  # ty
     response = login(users[Role.AUDITOR]).get(reverse("core:audit_detail", args=[trail["update"].pk]),
                                               HTTP_ACCEPT_LANGUAGE="en")
     rows = {row["name"]: (row["before"], row["after"]) for row in response.context["rows"]}
-    assert rows == {"name": ("Bệnh viện Đa khoa tỉnh", "Bệnh viện <script>x</script>"), "active": ("yes", "no")}
+    assert rows == {"name": ("Bệnh viện Đa khoa tỉnh", "Bệnh viện <script>x</script>"), "active": ("có", "không")}
     page = response.content.decode()
     assert "audit-diff" in page and "Bệnh viện Đa khoa tỉnh" in page
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page

@@ -58,6 +58,8 @@ class AuditAccess(ConsoleView):
 
 
 class AuditListView(AuditAccess, ScopedListView):  # type: ignore[misc]
+    page_title = gettext_lazy("Audit log")
+    table_id = "audit-list"
     template_name = "core/audit/audit_list.html"
     filterset_class = AuditConsoleFilterSet
     sortable: ClassVar[dict[str, str]] = {"at": "at", "actor": "actor_label", "channel": "channel",

@@ -47,6 +47,8 @@ class JobAccess(ConsoleView):
 
 
 class JobListView(JobAccess, ScopedListView):  # type: ignore[misc]
+    page_title = _("Jobs")
+    table_id = "job-list"
     template_name = "core/jobs/job_list.html"
     filterset_class = JobFilterSet
     sortable: ClassVar[dict[str, str]] = {"created": "created_at", "finished": "finished_at", "state": "state",

@@ -11,7 +11,9 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db import models
+from django.utils.text import capfirst
 from django.views.generic import DetailView, ListView
 
 from canhgac.core.access import VIEW, may
@@ -24,7 +26,7 @@ PAGE_SIZE = 50
 class ConsoleView(LoginRequiredMixin):
     """Signed-in users only; ``required_action`` on ``model`` is asked of the access policy before anything else."""
 
-    model: Any
+    model: ClassVar[type[models.Model]]
     required_action: ClassVar[str] = VIEW
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
@@ -36,13 +38,22 @@ class ConsoleView(LoginRequiredMixin):
         return may(user, self.required_action, self.model)
 
 
-class ScopedListView(ConsoleView, ListView):
+class ScopedListView(ConsoleView, ListView):  # type: ignore[misc]  # both declare "model"
     """Search, filters (the app's filterset, shared with the API), sorting by whitelisted columns, pagination."""
 
     filterset_class: ClassVar[Any] = None
     sortable: ClassVar[dict[str, str]] = {}
     """Query value → ORM ordering; the first entry is the default. ``-value`` sorts descending."""
     paginate_by = PAGE_SIZE
+    page_title: ClassVar[Any] = None
+    """Heading and window title (``core/list_page.html``); default: the model's plural name."""
+    table_id: ClassVar[str] = "rows"
+
+    def paginate_queryset(self, queryset: Any, page_size: int) -> tuple[Paginator, Page, Any, bool]:
+        """A page number out of range or not a number shows the nearest page instead of a 404."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def base_queryset(self) -> models.QuerySet:
         return self.model.objects.for_user(self.request.user)  # type: ignore[attr-defined]
@@ -70,7 +81,9 @@ class ScopedListView(ConsoleView, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(filter=self.filterset, sort=self.current_sort(), model_meta=self.model._meta)
+        context.update(filter=self.filterset, sort=self.current_sort(), model_meta=self.model._meta,
+                       page_title=self.page_title or capfirst(self.model._meta.verbose_name_plural),
+                       table_id=self.table_id)
         return context
 
 

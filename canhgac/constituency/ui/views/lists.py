@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -37,7 +36,9 @@ def tidy_filter_form(form: forms.BaseForm) -> None:
 
 
 class RegistryListView(ScopedListView):
-    """A registry list; a page number out of range or not a number shows the nearest page instead of a 404."""
+    """A registry list, with an "add" button for those who may add this kind."""
+
+    add_label: Any = None
 
     def get_queryset(self) -> QuerySet:
         queryset = super().get_queryset()
@@ -45,20 +46,18 @@ class RegistryListView(ScopedListView):
             tidy_filter_form(self.filterset.form)
         return queryset
 
-    def paginate_queryset(self, queryset: Any, page_size: int) -> tuple[Paginator, Page, Any, bool]:
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_add"] = may(self.request.user, ADD, self.model)
-        context["create_url"] = reverse(f"constituency:{self.model._meta.model_name}_create")
+        if may(self.request.user, ADD, self.model):
+            context["create_url"] = reverse(f"constituency:{self.model._meta.model_name}_create")
+            context["add_label"] = self.add_label
         return context
 
 
 class UnitListView(RegistryListView):
     model = Unit  # type: ignore[misc]
+    page_title = _("Units")
+    add_label = _("New unit")
     filterset_class = FILTERSETS[Unit]
     template_name = "constituency/unit_list.html"
     sortable = {"code": "code", "name": "name", "kind": "kind", "parent": "parent__code", "active": "active",
@@ -78,6 +77,8 @@ class UnitListView(RegistryListView):
 
 class ContactListView(RegistryListView):
     model = Contact  # type: ignore[misc]
+    page_title = _("Contacts")
+    add_label = _("New contact")
     filterset_class = FILTERSETS[Contact]
     template_name = "constituency/contact_list.html"
     sortable = {"name": "name", "unit": "unit__code", "organisation": "organisation", "position": "position",
@@ -89,6 +90,8 @@ class ContactListView(RegistryListView):
 
 class NetblockListView(RegistryListView):
     model = Netblock  # type: ignore[misc]
+    page_title = _("Netblocks")
+    add_label = _("New netblock")
     filterset_class = FILTERSETS[Netblock]
     template_name = "constituency/netblock_list.html"
     sortable = {"block": "first_key", "size": "span_key", "unit": "unit__code", "description": "description"}
@@ -99,6 +102,8 @@ class NetblockListView(RegistryListView):
 
 class DomainListView(RegistryListView):
     model = Domain  # type: ignore[misc]
+    page_title = _("Domains")
+    add_label = _("New domain")
     filterset_class = FILTERSETS[Domain]
     template_name = "constituency/domain_list.html"
     sortable = {"name": "name", "purpose": "purpose", "unit": "unit__code"}
@@ -109,6 +114,8 @@ class DomainListView(RegistryListView):
 
 class AssetListView(RegistryListView):
     model = Asset  # type: ignore[misc]
+    page_title = _("Assets")
+    add_label = _("New asset")
     filterset_class = FILTERSETS[Asset]
     template_name = "constituency/asset_list.html"
     sortable = {"name": "name", "hostname": "hostname", "unit": "unit__code", "role": "role",
@@ -121,6 +128,8 @@ class AssetListView(RegistryListView):
 
 class InformationSystemListView(RegistryListView):
     model = InformationSystem  # type: ignore[misc]
+    page_title = _("Information systems")
+    add_label = _("New information system")
     filterset_class = FILTERSETS[InformationSystem]
     template_name = "constituency/informationsystem_list.html"
     sortable = {"name": "name", "unit": "unit__code", "level": "security_level", "assets": "asset_count"}

@@ -1,7 +1,8 @@
 """``canhgac serve``: the console and API on waitress (a production WSGI server, one process, many threads).
 
-One process suits the embedded default: in-process jobs run in its threads and SQLite sees a single writer
-process; with PostgreSQL and a broker, run several ``serve`` behind a proxy and ``canhgac worker`` elsewhere.
+One process suits the embedded default: in-process jobs and the periodic tasks (``core/schedule.py``) run in its
+threads and SQLite sees a single writer process; with PostgreSQL and a broker, run several ``serve`` behind a
+proxy and ``canhgac worker`` elsewhere (one of them with ``--beat``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from canhgac.core import schedule
 from canhgac.core.management.base import USAGE_ERROR, CanhgacCommand
 from canhgac.core.models import Job, JobState
 
@@ -45,7 +47,12 @@ class Command(CanhgacCommand):
         if options["demo"]:
             call_command("demo", if_empty=True, stdout=self.stdout._out)
         fail_interrupted_jobs()
-        self.serve(options["host"], options["port"], options["threads"])
+        scheduler = schedule.start_in_process()  # None with a broker: `canhgac worker --beat` sends them
+        try:
+            self.serve(options["host"], options["port"], options["threads"])
+        finally:
+            if scheduler is not None:
+                scheduler.stop(timeout=5)
 
     def serve(self, host: str, port: int, threads: int) -> None:
         from django.core.wsgi import get_wsgi_application
