@@ -34,7 +34,11 @@ WAIT_SECONDS = 30
 @pytest.fixture(autouse=True)
 def fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.BROKER_URL = ""
+
+
+@pytest.fixture(autouse=True)
+def no_broker(settings: Any) -> None:
+    settings.BROKER_URL = ""  # the in-process path, whatever the environment says
 
 
 @pytest.fixture
