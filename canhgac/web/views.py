@@ -1,4 +1,5 @@
-"""The home page: the registry's headline figures over the units the user may see."""
+"""The home page: the registry's headline figures over the units the user may see, then the figures other apps
+contribute (``HOME_FIGURES`` in their ``ui/panels.py``: open findings, …)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.views.generic import TemplateView
 
 from canhgac.constituency.models import AssetRole, Unit
 from canhgac.constituency.querysets import registry_figures
+from canhgac.core.ui.panels import home_figures
 
 COVERAGE_SHOWN = 10
 
@@ -24,4 +26,5 @@ class HomeView(LoginRequiredMixin, TemplateView):
             row["label"] = labels.get(row["role"], row["role"])
         context["figures"] = figures
         context["coverage_shown"] = COVERAGE_SHOWN
+        context["app_figures"] = home_figures(self.request.user)
         return context
