@@ -55,6 +55,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CANHGAC_LOGIN_COOLOFF_MINUTES", int, 15, "Minutes a locked-out login stays locked."),
     Setting("CANHGAC_SESSION_HOURS", int, 8, "Hours an idle console session stays valid."),
     Setting("CANHGAC_MAX_UPLOAD_MB", int, 100, "Largest import file accepted, in megabytes."),
+    Setting("CANHGAC_SMTP_HOST", str, "",
+            "Mail server that sends notices by e-mail. Empty: notices only appear in the console; their e-mail waits."),
+    Setting("CANHGAC_SMTP_PORT", int, 587, "Mail server port."),
+    Setting("CANHGAC_SMTP_USER", str, "", "User name on the mail server. Empty: no login."),
+    Setting("CANHGAC_SMTP_PASSWORD", str, "", "Password on the mail server."),
+    Setting("CANHGAC_SMTP_STARTTLS", bool, True,
+            "Encrypt with STARTTLS before logging in and sending. Turn off only for a relay on this machine."),
+    Setting("CANHGAC_SMTP_FROM", str, "canhgac@localhost",
+            "Sender of notices, e.g. Canh Gác <soc@example.gov.vn>; its domain also names the Message-IDs."),
     Setting("CANHGAC_CORPORA", str, "", "Path of the shared public corpora (tests and benchmarks only)."),
 )
 

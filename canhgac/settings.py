@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "canhgac.constituency",
     "canhgac.accounts",
     "canhgac.findings",
+    "canhgac.notifications",
     "canhgac.web",
 ]
 
@@ -212,6 +213,15 @@ CELERY_BROKER_URL = BROKER_URL or "memory://"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
+
+# E-mail (notifications): sent only when CANHGAC_SMTP_HOST is set; until then deliveries wait in the database.
+EMAIL_HOST = config.value("CANHGAC_SMTP_HOST")
+EMAIL_PORT = config.value("CANHGAC_SMTP_PORT")
+EMAIL_HOST_USER = config.value("CANHGAC_SMTP_USER")
+EMAIL_HOST_PASSWORD = config.value("CANHGAC_SMTP_PASSWORD")
+EMAIL_USE_TLS = config.value("CANHGAC_SMTP_STARTTLS")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = config.value("CANHGAC_SMTP_FROM")
 
 LOGGING = {
     "version": 1,

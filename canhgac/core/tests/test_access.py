@@ -38,6 +38,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     # Findings: officers work on their units' findings; the events (the finding's history) are the SOC's to write.
     "findings.finding": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vacd", AUDITOR: "v"},
     "findings.findingevent": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
+    # Notifications: officers read and mark their units' notices and set how their units are told; sending and
+    # re-sending (deliveries) are the SOC's.
+    "notifications.notice": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vacd", AUDITOR: "v"},
+    "notifications.noticeattachment": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
+    "notifications.delivery": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
+    "notifications.unitnotificationpreference": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vacd", AUDITOR: "v"},
 }
 
 

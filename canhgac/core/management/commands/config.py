@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from canhgac import config
 from canhgac.core.management.base import CanhgacCommand, print_table
 
-SECRET_NAMES = {"CANHGAC_SECRET_KEY", "CANHGAC_DATABASE_URL", "CANHGAC_BROKER_URL"}
+SECRET_NAMES = {"CANHGAC_SECRET_KEY", "CANHGAC_DATABASE_URL", "CANHGAC_BROKER_URL", "CANHGAC_SMTP_PASSWORD"}
 
 
 def shown_value(setting: config.Setting) -> str:

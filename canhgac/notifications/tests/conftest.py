@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from canhgac.notifications.tests.smtp import SmtpServer, free_port
+
+
+@pytest.fixture
+def smtp(settings: Any, tmp_path: Path) -> Iterator[SmtpServer]:
+    """A running SMTP server on a free local port, and the settings that send to it (no STARTTLS, no login)."""
+    server = SmtpServer(free_port(), tmp_path / "mailbox")
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", server.port, False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    settings.DEFAULT_FROM_EMAIL = "Canh Gác <soc@canhgac.example>"
+    server.start()
+    yield server
+    server.stop()
