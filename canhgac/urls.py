@@ -5,6 +5,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("canhgac.accounts.ui.urls")),
     path("registry/", include("canhgac.constituency.ui.urls")),
+    path("findings/", include("canhgac.findings.ui.urls")),
     path("system/", include("canhgac.core.ui.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("canhgac.api_urls")),

@@ -40,6 +40,7 @@ from canhgac.constituency.tests.factories import (
 )
 from canhgac.core.access import Role
 from canhgac.core.models import AuditEntry, Job
+from canhgac.findings.tests.factories import FindingFactory
 
 ADMIN, ANALYST, OFFICER, AUDITOR, ANON = Role.SOC_ADMIN, Role.SOC_ANALYST, Role.UNIT_OFFICER, Role.AUDITOR, None
 ROLES = [ADMIN, ANALYST, OFFICER, AUDITOR, ANON]
@@ -83,6 +84,11 @@ RULES: dict[str, dict[Any, str]] = {
     "console_officer_add": {ADMIN: OK4, ANALYST: OK4, OFFICER: OK4, AUDITOR: "403 403 403 403"},
     "console_officer_change": {ADMIN: OK4, ANALYST: OK4, OFFICER: "ok 404 ok 404", AUDITOR: "403 403 403 403"},
     "console_soc_write": {ADMIN: OK4, ANALYST: OK4, OFFICER: "403 403 403 403", AUDITOR: "403 403 403 403"},
+    # API actions that take a body (probed with an empty one: 400 once access is granted)
+    "officer_action": {ADMIN: "- - pass pass", ANALYST: "- - pass pass", OFFICER: "- - pass 404",
+                       AUDITOR: "- - 403 403"},
+    "soc_action": {ADMIN: "- - pass pass", ANALYST: "- - pass pass", OFFICER: "- - 403 403",
+                   AUDITOR: "- - 403 403"},
 }
 
 
@@ -156,6 +162,12 @@ ROUTES: dict[str, Row] = {
     "constituency:informationsystem_update": Row("system", "console_officer_change"),
     "constituency:informationsystem_delete": Row("system", "console_officer_change"),
     "constituency:ip_lookup": Row("ip", "signed_in"),  # answers only within the officer's units: test_ui_lookup.py
+    # Console: findings (findings/ui; rows and bulk ids of other units: findings/tests/test_ui_*.py)
+    "findings:finding_list": Row("finding", "console_list"),
+    "findings:finding_detail": Row("finding", "officer_edits"),
+    "findings:finding_transition": Row("finding", "console_officer_change"),  # GET goes to the finding
+    "findings:finding_bulk": Row("finding", "console_soc_write"),  # POST only; refusals come back as messages
+    "findings:finding_export": Row(None, "signed_in"),  # the user's own rows only: test_ui_export.py
     # API: registry
     "api-root": Row(None, "signed_in"),
     "unit-list": Row("unit", "soc_edits_list"),
@@ -269,6 +281,7 @@ def world(province: Any, users: dict) -> dict[str, Any]:  # type: ignore[type-ar
                                             object_repr="other", unit_id=province.other_unit.pk)),
         "kind": ("assets", "units"),
         "ip": ("14.161.0.9", "14.162.0.9"),
+        "finding": (FindingFactory(unit=province.own_unit), FindingFactory(unit=province.other_unit)),
     }
 
 
