@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import threading
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from canhgac.constituency.tests.factories import ContactFactory, UnitFactory
@@ -156,6 +158,33 @@ def test_a_delivery_another_run_has_claimed_is_left_to_it(smtp: SmtpServer) -> N
     assert claim_due(now, size=10) == []
     others = {"a@example.gov.vn", "b@example.gov.vn"} - {held_by_other_run[0].recipient}
     assert [str(message["To"]) for message in smtp.messages()] == sorted(others)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_four_senders_racing_on_postgresql_send_each_delivery_exactly_once(smtp: SmtpServer) -> None:
+    units = [unit_with_focal_points(f"u{index}a@example.gov.vn", f"u{index}b@example.gov.vn") for index in range(20)]
+    prepare_notices("botnet_batch", "race", {unit.pk: content() for unit in units})
+    start, reports = threading.Barrier(4), []
+
+    def sender() -> None:
+        try:
+            start.wait()
+            reports.append(deliver_pending())
+        finally:
+            connection.close()
+
+    racers = [threading.Thread(target=sender) for _ in range(4)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(60)
+
+    assert sum(report.sent for report in reports) == 40 and len(reports) == 4
+    addresses = [str(message["To"]) for message in smtp.messages()]
+    assert len(addresses) == 40 and len(set(addresses)) == 40
+    assert set(Delivery.objects.filter(channel=DeliveryChannel.EMAIL).values_list("state", "attempts")) == {
+        (DeliveryState.SENT, 1)}
 
 
 def test_a_claim_left_by_a_sender_that_died_is_sent_after_a_while_with_the_same_message_id(smtp: SmtpServer) -> None:
