@@ -84,18 +84,24 @@ class FindingListView(ScopedListView):
 
     def state_counts(self) -> dict[str, Any]:
         """Rows per state under the other filters (the state filter left out), and how many of them are late."""
-        data = self.request.GET.copy()
-        data.pop("state", None)
-        filterset = self.filterset_class(data or None, queryset=self.base_queryset(), request=self.request)
-        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else self.base_queryset()
         late = Q(due_on__lt=timezone.localdate(), state__in=ACTIVE_STATES)
-        rows = {row["state"]: row for row in queryset.order_by().values("state").annotate(
+        rows = {row["state"]: row for row in self.without_state_filter().order_by().values("state").annotate(
             total=Count("pk"), late=Count("pk", filter=late))}
         states = [{"value": value, "label": label, "total": rows.get(value, {}).get("total", 0)}
                   for value, label in FindingState.choices]
         return {"states": states, "total": sum(row["total"] for row in rows.values()),
                 "active": sum(rows.get(value, {}).get("total", 0) for value in ACTIVE_STATES),
                 "overdue": sum(row["late"] for row in rows.values())}
+
+    def without_state_filter(self) -> QuerySet:
+        """The list's filters but the state's, applied as the filterset applies them (it runs each in turn)."""
+        queryset, filterset = self.base_queryset(), self.filterset
+        if filterset is None or not filterset.is_bound or not filterset.is_valid():
+            return queryset
+        for name, value in filterset.form.cleaned_data.items():
+            if name != "state":
+                queryset = filterset.filters[name].filter(queryset, value)
+        return queryset
 
 
 class FindingDetailView(ScopedDetailView):
