@@ -205,6 +205,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "canhgac.core.access.Role",
         "AssetRoleEnum": "canhgac.constituency.models.AssetRole",
+        "FindingStateEnum": "canhgac.findings.models.FindingState",
     },
 }
 

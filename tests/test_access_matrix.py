@@ -187,6 +187,11 @@ ROUTES: dict[str, Row] = {
     "operator-detail": Row("operator", "operator"),
     "import-list": Row("kind", "import"),
     "export-list": Row("kind", "export"),
+    # API: findings (bulk ids of other units: findings/tests/test_api_findings.py)
+    "finding-list": Row("finding", "officer_edits_list"),
+    "finding-detail": Row("finding", "officer_edits"),
+    "finding-transition": Row("finding", "officer_action"),
+    "finding-bulk-transition": Row("finding", "soc_action"),
     # API: accounts, jobs, audit
     "me-list": Row(None, "signed_in"),
     "token-list": Row("token", "own_list"),

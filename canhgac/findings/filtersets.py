@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +17,12 @@ ACTIVE = "active"
 """A state filter value meaning "still to fix": open or in progress."""
 
 STATE_CHOICES = [(ACTIVE, _("Open or in progress")), *FindingState.choices]
+
+
+def severity_rank() -> Case:
+    """Severities in order of gravity, critical first (0): sorting their codes alphabetically would mean nothing."""
+    return Case(*(When(severity=value, then=Value(rank)) for rank, value in enumerate(Severity.values)),
+                default=Value(len(Severity.values)), output_field=IntegerField())
 
 
 def overdue_condition() -> Q:

@@ -35,6 +35,8 @@ OFFICER_STEPS: frozenset[tuple[str, str]] = frozenset({
 """A unit officer works the fix; verifying it, accepting a risk or calling it a false positive is the SOC's call."""
 
 NOTE_REQUIRED = frozenset({S.ACCEPTED_RISK, S.FALSE_POSITIVE})
+NOTE_MAX = 4000
+"""The longest note the console and the API take with a step."""
 REOPENED_FROM = frozenset({S.RESOLVED, S.VERIFIED, S.ACCEPTED_RISK, S.FALSE_POSITIVE})
 """Reopening one of these states counts as a reopen (and by a person needs a note saying why)."""
 

@@ -9,9 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from canhgac.core.ui.forms import ConsoleForm
 from canhgac.findings.models import FindingState
-from canhgac.findings.workflow import needs_note, next_states
-
-NOTE_MAX = 4000
+from canhgac.findings.workflow import NOTE_MAX, needs_note, next_states
 
 
 class TransitionForm(ConsoleForm):

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import django_filters
 from django import forms
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,15 +19,11 @@ from canhgac.constituency.models import InformationSystem
 from canhgac.constituency.ui.views.lists import tidy_filter_form
 from canhgac.core.access import CHANGE, may
 from canhgac.core.ui.views import ScopedDetailView, ScopedListView
-from canhgac.findings.filtersets import FindingFilterSet
+from canhgac.findings.filtersets import FindingFilterSet, severity_rank
 from canhgac.findings.jobs import may_bulk
-from canhgac.findings.models import Finding, FindingEvent, FindingState, Severity
+from canhgac.findings.models import Finding, FindingEvent, FindingState
 from canhgac.findings.ui.forms import BulkTransitionForm, TransitionForm
 from canhgac.findings.workflow import ACTIVE_STATES
-
-SEVERITY_RANK = Case(*(When(severity=value, then=Value(rank)) for rank, value in enumerate(Severity.values)),
-                     default=Value(len(Severity.values)), output_field=IntegerField())
-"""Severities in order of gravity (critical first): sorting their codes alphabetically would mean nothing."""
 
 
 def _source_choices() -> list[tuple[str, str]]:
@@ -55,7 +51,7 @@ class FindingListView(ScopedListView):
     }
 
     def base_queryset(self) -> QuerySet:
-        return super().base_queryset().select_related("unit", "asset").annotate(severity_rank=SEVERITY_RANK)
+        return super().base_queryset().select_related("unit", "asset").annotate(severity_rank=severity_rank())
 
     def get_queryset(self) -> QuerySet:
         queryset = super().get_queryset()
