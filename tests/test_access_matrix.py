@@ -41,6 +41,7 @@ from canhgac.constituency.tests.factories import (
 from canhgac.core.access import Role
 from canhgac.core.models import AuditEntry, Job
 from canhgac.findings.tests.factories import FindingFactory
+from canhgac.notifications.tests.factories import AttachmentFactory, NoticeFactory
 
 ADMIN, ANALYST, OFFICER, AUDITOR, ANON = Role.SOC_ADMIN, Role.SOC_ANALYST, Role.UNIT_OFFICER, Role.AUDITOR, None
 ROLES = [ADMIN, ANALYST, OFFICER, AUDITOR, ANON]
@@ -168,6 +169,14 @@ ROUTES: dict[str, Row] = {
     "findings:finding_transition": Row("finding", "console_officer_change"),  # GET goes to the finding
     "findings:finding_bulk": Row("finding", "console_soc_write"),  # POST only; refusals come back as messages
     "findings:finding_export": Row(None, "signed_in"),  # the user's own rows only: test_ui_export.py
+    # Console: notifications (notifications/ui; rows of other units: notifications/tests/test_ui.py)
+    "notifications:notice_list": Row("notice", "console_list"),
+    "notifications:notice_detail": Row("notice", "soc_edits"),  # officers: their units' notices
+    "notifications:notice_read": Row("notice", "officer_edits"),  # POST only
+    "notifications:notice_resend": Row("notice", "console_soc_write"),  # POST only; refusals come back as messages
+    "notifications:attachment_download": Row("attachment", "soc_edits"),
+    "notifications:preference_list": Row("unit", "console_list"),
+    "notifications:preference_update": Row("unit", "console_officer_change"),  # by unit id
     # API: registry
     "api-root": Row(None, "signed_in"),
     "unit-list": Row("unit", "soc_edits_list"),
@@ -287,6 +296,9 @@ def world(province: Any, users: dict) -> dict[str, Any]:  # type: ignore[type-ar
         "kind": ("assets", "units"),
         "ip": ("14.161.0.9", "14.162.0.9"),
         "finding": (FindingFactory(unit=province.own_unit), FindingFactory(unit=province.other_unit)),
+        "notice": (NoticeFactory(unit=province.own_unit), NoticeFactory(unit=province.other_unit)),
+        "attachment": (AttachmentFactory(notice__unit=province.own_unit),
+                       AttachmentFactory(notice__unit=province.other_unit)),
     }
 
 

@@ -5,8 +5,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from canhgac.notifications.tests.smtp import SmtpServer, free_port
+
+
+@pytest.fixture(autouse=True)
+def english(client: Any, settings: Any) -> Iterator[None]:
+    """Messages asserted in English whatever the Vietnamese catalogue says: the console (its cookie) and the
+    services (the active language); the letters themselves are rendered in Vietnamese regardless."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
