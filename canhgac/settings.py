@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "canhgac.constituency",
     "canhgac.accounts",
     "canhgac.findings",
+    "canhgac.intel",
     "canhgac.notifications",
     "canhgac.web",
 ]

@@ -7,6 +7,7 @@ already in database form (:func:`db_value` converts the few values that need it,
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,10 +17,16 @@ Row = Sequence[Any]
 
 
 def db_value(model: type[models.Model], field_name: str, value: Any) -> Any:
-    """``value`` as the database stores ``model.field_name`` (datetimes, dates and JSON need converting)."""
+    """``value`` as the database stores ``model.field_name`` (datetimes, dates and JSON need converting).
+
+    JSON becomes its text, which both executemany (SQLite) and COPY (PostgreSQL) take as it is.
+    """
     if value is None:
         return None
-    return model._meta.get_field(field_name).get_db_prep_save(value, connection)  # type: ignore[union-attr]
+    field = model._meta.get_field(field_name)
+    if isinstance(field, models.JSONField):
+        return json.dumps(value, cls=field.encoder, ensure_ascii=False)
+    return field.get_db_prep_save(value, connection)  # type: ignore[union-attr]
 
 
 def insert_rows(model: type[models.Model], field_names: Sequence[str], rows: Iterable[Row]) -> int:

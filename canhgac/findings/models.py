@@ -80,7 +80,6 @@ class Finding(models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "due_on"], name="finding_state_due"),
-            models.Index(fields=["source", "origin", "state"], name="finding_source_state"),
             models.Index(fields=["asset"], name="finding_asset", condition=Q(asset__isnull=False)),
         ]
 

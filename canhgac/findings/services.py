@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,14 +99,23 @@ def open_or_refresh_findings(source: str, observations: Iterable[Observation], *
 
 
 def _load_existing(source: str, wanted: dict[tuple[int, str], Observation]) -> dict[tuple[int, str], _Existing]:
+    """The source's findings in the observed units (read with a plain cursor: 10^5 rows, no model conversions)."""
     unit_ids = sorted({unit_id for unit_id, _key in wanted})
     found: dict[tuple[int, str], _Existing] = {}
-    columns = ("unit_id", "dedup_key", "pk", "state", "times_seen", "reopen_count", "asset_id", "severity", "title")
+    meta = Finding._meta
+    columns = ", ".join(connection.ops.quote_name(str(meta.get_field(name).column)) for name in  # type: ignore[union-attr]
+                        ("unit", "dedup_key", "id", "state", "times_seen", "reopen_count", "asset", "severity",
+                         "title"))
     for start in range(0, len(unit_ids), 500):
-        rows = Finding.objects.filter(source=source, unit_id__in=unit_ids[start:start + 500]).values_list(*columns)
-        for unit_id, key, *rest in rows.iterator(chunk_size=CHUNK):
-            if (unit_id, key) in wanted:
-                found[(unit_id, key)] = _Existing(*rest)
+        chunk = unit_ids[start:start + 500]
+        placeholders = ", ".join(["%s"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns} FROM {connection.ops.quote_name(meta.db_table)} "  # noqa: S608
+                           f"WHERE source = %s AND unit_id IN ({placeholders})", [source, *chunk])
+            while rows := cursor.fetchmany(CHUNK):
+                for unit_id, key, *rest in rows:
+                    if (unit_id, key) in wanted:
+                        found[(unit_id, key)] = _Existing(*rest)
     return found
 
 
@@ -160,16 +169,21 @@ def _reopen(reopen: list[tuple[_Existing, Observation]], origin: str, seen_at: d
     if not reopen:
         return 0
     today = timezone.localdate(seen_at)
+    groups: dict[tuple[str, int], list[int]] = {}
     changes = []
     for found, observation in reopen:
         asset = contexts.get(observation.asset_id or found.asset_id or 0)
-        values = {"state": FindingState.OPEN, "reopen_count": found.reopen_count + 1,
-                  "times_seen": found.times_seen + 1, "due_on": due_date(found.severity, today),
-                  "priority": priority_for(found.severity, found.times_seen + 1, found.reopen_count + 1, asset)}
-        Finding.objects.filter(pk=found.pk).update(last_seen_at=seen_at, state_changed_at=seen_at, origin=origin,
-                                                   **values)
+        priority = priority_for(found.severity, found.times_seen + 1, found.reopen_count + 1, asset)
+        groups.setdefault((found.severity, priority), []).append(found.pk)
         before = {"state": found.state, "reopen_count": found.reopen_count}
-        changes.append((found.pk, observation.unit_id, found.title, found.state, before, values))
+        after = {"state": FindingState.OPEN, "reopen_count": found.reopen_count + 1}
+        changes.append((found.pk, observation.unit_id, found.title, found.state, before, after))
+    for (severity, priority), ids in groups.items():
+        for start in range(0, len(ids), CHUNK):
+            Finding.objects.filter(pk__in=ids[start:start + CHUNK]).update(
+                state=FindingState.OPEN, reopen_count=F("reopen_count") + 1, times_seen=F("times_seen") + 1,
+                due_on=due_date(severity, today), priority=priority, last_seen_at=seen_at, state_changed_at=seen_at,
+                origin=origin)
     _record_steps(changes, seen_at, note)
     return len(changes)
 
@@ -178,15 +192,17 @@ def _record_steps(changes: list[tuple[int, int, str, str, dict[str, Any], dict[s
                   at: datetime.datetime, note: str) -> None:
     """A FindingEvent and an audit entry per state change made in bulk (reopened or verified by a producer)."""
     actor = current_actor()
-    label = actor.user.get_username() if actor.user else "system"
-    events, entries = [], []
-    for pk, unit_id, title, from_state, before, after in changes:
-        events.append(FindingEvent(finding_id=pk, at=at, actor=actor.user, actor_label=label[:150],
-                                   channel=actor.channel, from_state=from_state, to_state=after["state"], note=note))
-        stand_in = Finding(pk=pk, unit_id=unit_id, title=title)
-        entries.append(build_entry(AuditAction.UPDATE, stand_in, diff(before, {k: after[k] for k in before})))
-    FindingEvent.objects.bulk_create(events, batch_size=2000)
-    record_many(entries)
+    label = (actor.user.get_username() if actor.user else "system")[:150]
+    constant = {name: db_value(FindingEvent, name, value) for name, value in
+                (("at", at), ("actor", actor.user and actor.user.pk), ("channel", actor.channel))}
+    insert_rows(FindingEvent, EVENT_FIELDS, ((pk, constant["at"], constant["actor"], label, constant["channel"],
+                                              from_state, after["state"], note)
+                                             for pk, _unit, _title, from_state, _before, after in changes))
+    record_many(build_entry(AuditAction.UPDATE, Finding(pk=pk, unit_id=unit_id, title=title), diff(before, after))
+                for pk, unit_id, title, _from, before, after in changes)
+
+
+EVENT_FIELDS = ("finding", "at", "actor", "actor_label", "channel", "from_state", "to_state", "note")
 
 
 def verify_findings_not_seen_since(source: str, origin: str, since: datetime.datetime, note: str = "") -> int:

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntelConfig(AppConfig):
+    name = "canhgac.intel"
+    label = "intel"
+    verbose_name = _("Threat feeds")
+
+    def ready(self) -> None:
+        from canhgac.intel import jobs  # noqa: F401  (registers the feed import job)

@@ -1,0 +1,40 @@
+"""The feed import job (registered when the app is ready): one file, one batch, with progress and a summary."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from canhgac.core.jobs import JobContext, JobError, register
+from canhgac.intel.reading import FeedRefused
+from canhgac.intel.services import JOB_KIND, BatchFile, ensure_source, file_digest, ingest_feed
+
+
+@register(JOB_KIND, gettext_lazy("Feed import"))
+def import_feed_file(context: JobContext) -> dict[str, Any]:
+    """Read, match and store the job's file; a refused file fails the job and stores nothing."""
+    params = context.params
+    content = context.input_bytes()
+    received = BatchFile(context.input_name, len(content), file_digest(content), params.get("reference", ""),
+                         params["period"])
+    source = ensure_source(params["source"])
+    try:
+        outcome = ingest_feed(io.BytesIO(content), received, source, format_name=params.get("format") or None,
+                              columns=params.get("columns") or None, user=context.job.created_by,
+                              job_id=context.job.pk, progress=context.progress)
+    except FeedRefused as refusal:
+        context.log(str(refusal))
+        raise JobError(str(refusal), result={"error": str(refusal), **refusal.details}) from refusal
+    summary = outcome.as_dict()
+    if outcome.duplicate:
+        context.log(_("This file was already imported as batch #%(batch)d; nothing was counted twice.") % summary)
+    else:
+        context.log(_("Batch #%(batch)d (%(format)s): %(lines)d lines, %(valid)d valid, %(invalid)d invalid, "
+                      "%(duplicates)d duplicates; %(matched)d in the province (%(units_affected)d units), "
+                      "%(outside)d outside.") % summary)
+        context.log(_("Findings: %(opened)d opened, %(refreshed)d still listed, %(reopened)d reopened, %(verified)d "
+                      "fixes verified.") % summary["findings"])
+    return summary

@@ -1,0 +1,123 @@
+"""Storing a matched feed as one batch: the batch row, its hits (bulk), the findings it opens, refreshes, reopens
+or verifies, and the batch's audit entry; in one transaction, so a batch is stored whole or not at all."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from canhgac.core.audit import build_entry, diff, snapshot
+from canhgac.core.bulk import db_value, insert_rows
+from canhgac.core.models import AuditAction
+from canhgac.findings.services import Observation, open_or_refresh_findings, verify_findings_not_seen_since
+from canhgac.intel.matching import Listing, Tally
+from canhgac.intel.models import FeedBatch, FeedCategory, FeedSource, Hit
+
+HIT_FIELDS = ("batch", "unit", "asset", "indicator", "version", "first_key", "last_key", "block", "occurrences",
+              "families", "ports", "c2", "asn", "seen_first", "seen_last", "extra")
+
+
+@dataclass
+class BatchFile:
+    """What is known of the received file before reading it."""
+
+    filename: str
+    size: int
+    sha256: str
+    reference: str
+    period: str
+
+
+def store_batch(source: FeedSource, received: BatchFile, tally: Tally, hits: dict[Any, Listing], *,
+                format_name: str, complete: bool, metadata: dict[str, Any], user: Any,
+                job_id: int | None) -> FeedBatch:
+    """Write the batch and everything that follows from it, or nothing (an ``IntegrityError`` on the file hash
+    means another import of the same file won the race)."""
+    batch = FeedBatch(
+        source=source, reference=received.reference, period=received.period, filename=received.filename[:255],
+        format=format_name, sha256=received.sha256, size=received.size, complete=complete,
+        imported_by=user if getattr(user, "is_authenticated", False) else None, job_id=job_id,
+        lines=tally.records, valid=tally.valid, invalid=tally.invalid, duplicates=tally.duplicates,
+        matched=tally.matched, outside=tally.outside, skipped=tally.skipped, invalid_lines=tally.invalid_lines,
+        metadata=metadata, units_affected=len({hit.unit_id for hit in hits.values()}),
+    )
+    ordered = sorted(hits.values(), key=attrgetter("unit_id", "version", "first"))  # index order: cheaper inserts
+    with transaction.atomic():
+        batch.save()
+        insert_rows(Hit, HIT_FIELDS, _hit_rows(batch, ordered))
+        _update_findings(batch, source, ordered)
+        batch.save(update_fields=["findings_opened", "findings_refreshed", "findings_reopened",
+                                  "findings_verified"])
+        entry = build_entry(AuditAction.CREATE, batch, diff(None, snapshot(batch)))
+        entry.unit_id = None  # a batch concerns the whole province, not the unit whose id its pk happens to be
+        entry.save()
+    return batch
+
+
+def _hit_rows(batch: FeedBatch, hits: Iterable[Listing]) -> Iterator[tuple[Any, ...]]:
+    seen_field = Hit._meta.get_field("seen_first")
+    no_extra = db_value(Hit, "extra", {})
+    for hit in hits:
+        row = (batch.pk, hit.unit_id, hit.asset_id, hit.label[:100], hit.version, f"{hit.first:032x}",
+               f"{hit.last:032x}", hit.block[:100], hit.occurrences)
+        details = hit.details
+        if details is None:
+            yield (*row, "", "", "", "", None, None, no_extra)
+            continue
+        first_seen, last_seen = _seen_range(details.seen)
+        yield (*row, _joined(details.families), _joined(details.ports), _joined(details.c2), details.asn[:40],
+               first_seen and seen_field.get_db_prep_save(first_seen, connection),
+               last_seen and seen_field.get_db_prep_save(last_seen, connection),
+               json.dumps(details.other, ensure_ascii=False) if details.other else no_extra)
+
+
+def _joined(values: dict[str, None]) -> str:
+    return ", ".join(values)[:255]
+
+
+def _seen_range(texts: list[str]) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    moments = [moment for moment in map(parse_moment, texts) if moment is not None]
+    return (min(moments), max(moments)) if moments else (None, None)
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_moment(text: str) -> datetime.datetime | None:
+    """A feed's timestamp: ISO 8601 (``2024-04-01 10:00:00``, ``…T…Z``), a date, or Unix seconds/milliseconds;
+    without a zone it is UTC, as Shadowserver, abuse.ch and MISP write them. ``None`` when it is none of these."""
+    text = text.strip()
+    if text.isdigit() and 9 <= len(text) <= 13:
+        seconds = int(text) / (1000 if len(text) == 13 else 1)
+        return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=datetime.UTC)
+
+
+def _update_findings(batch: FeedBatch, source: FeedSource, hits: Iterable[Listing]) -> None:
+    category = FeedCategory(source.category)
+    names = {"batch": batch.pk, "reference": batch.reference or "-", "period": batch.period}
+    evidence = {"feed_source": source.name, "first_batch": batch.pk}
+    title = _("%(indicator)s listed as %(category)s").replace("%(category)s", str(category.label))
+    observations = (Observation(hit.unit_id, hit.label, title.replace("%(indicator)s", hit.label), hit.asset_id,
+                                evidence) for hit in hits)
+    counts = open_or_refresh_findings(category.value, observations, severity=source.severity, origin=source.name,
+                                      seen_at=batch.received_at,
+                                      note=_("Listed again in batch #%(batch)d (%(reference)s, %(period)s).") % names)
+    newer = FeedBatch.objects.filter(source=source, period__gt=batch.period).exists()
+    if batch.complete and not newer:  # an older month imported late proves nothing about today
+        counts.verified = verify_findings_not_seen_since(
+            category.value, source.name, batch.received_at,
+            note=_("Not listed in batch #%(batch)d (%(reference)s, %(period)s).") % names)
+    batch.findings_opened, batch.findings_refreshed = counts.opened, counts.refreshed
+    batch.findings_reopened, batch.findings_verified = counts.reopened, counts.verified
