@@ -25,12 +25,15 @@ def free_port() -> int:
 class SmtpServer:
     port: int
     directory: Path
+    certificate: tuple[Path, Path] | None = None
+    """Certificate and key files: the server then offers STARTTLS and requires it before accepting mail."""
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     def start(self) -> None:
         assert self.process is None, "already running"
+        tls = ["--tlscert", str(self.certificate[0]), "--tlskey", str(self.certificate[1])] if self.certificate else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}",
+            [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}", *tls,
              "-c", "canhgac.notifications.tests.smtp_sink.Mailbox", str(self.directory)],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + START_SECONDS
@@ -57,3 +60,12 @@ class SmtpServer:
         files = sorted(self.directory.glob("*.eml"))
         return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)  # type: ignore[misc]
                 for path in files]
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that no authority signed (openssl, as on every Debian machine)."""
+    certificate, key = directory / "smtp-cert.pem", directory / "smtp-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
+                   check=True, capture_output=True, timeout=60)
+    return certificate, key

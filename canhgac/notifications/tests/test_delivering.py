@@ -304,3 +304,20 @@ def test_the_notice_keeps_its_source_and_each_unit_gets_its_own(smtp: SmtpServer
     assert len(prepared.created) == 2
     assert {(str(message["To"]), subject(message)) for message in smtp.messages()} == {
         ("a@example.gov.vn", "A"), ("b@example.gov.vn", "B")}
+
+
+def test_starttls_refuses_a_server_whose_certificate_nobody_trusts_and_sends_once_it_is_trusted(
+        tls_smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    unit = unit_with_focal_points("a@example.gov.vn")
+    prepare_notices("botnet_batch", "batch-23", {unit.pk: content()})
+    now = timezone.now()
+
+    assert deliver_pending(now=now).retrying == 1
+    delivery = email_deliveries()[0]
+    assert delivery.state == DeliveryState.PENDING and "CERTIFICATE_VERIFY_FAILED" in delivery.last_error
+    assert tls_smtp.messages() == []
+
+    assert tls_smtp.certificate is not None
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_smtp.certificate[0]))  # as an office trusting its own authority
+    assert deliver_pending(now=now + datetime.timedelta(minutes=1)).sent == 1
+    assert [str(message["To"]) for message in tls_smtp.messages()] == ["a@example.gov.vn"]
