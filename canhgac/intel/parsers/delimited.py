@@ -58,7 +58,7 @@ class DelimitedParser(FeedParser):
                "may_chu_c2", "may_chu_dieu_khien"),
         "asn": ("asn", "as", "src_asn", "as_number", "asnumber"),
         "seen": ("timestamp", "time", "datetime", "date", "first_seen", "first_seen_utc", "firstseen", "last_seen",
-                 "lastseen", "last_online", "seen", "thoi_gian", "ngay", "ngay_phat_hien"),
+                 "lastseen", "last_online", "seen", "thoi_gian", "thoi_gian_phat_hien", "ngay", "ngay_phat_hien"),
     }
 
     @classmethod
