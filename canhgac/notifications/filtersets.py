@@ -26,9 +26,10 @@ def _email(states: tuple[str, ...] | None = None) -> Exists:
 
 
 class NoticeFilterSet(UnitScopedFilterSet):
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=_kind_choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=_kind_choices, empty_label=_("Any"))
     unread = django_filters.BooleanFilter(label=_("Unread"), field_name="read_at", lookup_expr="isnull")
-    email = django_filters.ChoiceFilter(label=_("E-mail"), choices=EMAIL_STATES, method="filter_email")
+    email = django_filters.ChoiceFilter(label=_("E-mail"), choices=EMAIL_STATES, method="filter_email",
+                                        empty_label=_("Any"))
     search_fields = ("subject", "dedup_key")
 
     class Meta:
@@ -50,7 +51,7 @@ class PreferenceFilterSet(UnitScopedFilterSet):
 
     do_not_notify = django_filters.BooleanFilter(label=_("Do not notify"), method="filter_do_not_notify")
     digest = django_filters.ChoiceFilter(label=_("E-mail timing"), choices=DigestInterval.choices,
-                                         method="filter_digest")
+                                         method="filter_digest", empty_label=_("Any"))
     search_fields = ("code", "name", "short_name")
     unit_field = "pk"
 

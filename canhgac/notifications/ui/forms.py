@@ -13,5 +13,4 @@ class PreferenceForm(ConsoleModelForm):
         fields = ["extra_recipients", "do_not_notify", "digest"]
         widgets = {
             "extra_recipients": forms.Textarea(attrs={"rows": 4, "placeholder": _("lanhdao@example.gov.vn")}),
-            "digest": forms.RadioSelect,
         }
