@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "import": "import units, contacts, netblocks or assets from a CSV/XLSX file",
     "export": "export units, contacts, netblocks or assets as CSV/XLSX",
     "feed": "import threat feeds and botnet IP lists; match them to the units owning the addresses",
+    "advisory": "import vulnerability advisories (KEV, CVE 5, NVD, CSAF, SOC warnings); match them with the inventory",
     "user": "manage accounts: create, list, password, deactivate",
     "token": "manage API tokens: create, list, revoke",
     "jobs": "list background jobs; show one and follow its progress",

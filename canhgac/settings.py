@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "canhgac.findings",
     "canhgac.intel",
     "canhgac.notifications",
+    "canhgac.advisories",
     "canhgac.web",
 ]
 

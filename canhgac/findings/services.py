@@ -36,13 +36,21 @@ CHUNK = 5000
 
 
 class Observation(NamedTuple):
-    """One thing a producer saw in one unit; ``key`` identifies it within the source (e.g. the listed IP)."""
+    """One thing a producer saw in one unit; ``key`` identifies it within the source (e.g. the listed IP).
+
+    A producer whose observations differ in gravity (advisories: each vulnerability its own severity, deadline and
+    exploitation) gives ``severity`` (for a new finding), ``priority`` (its own order, not raised by recurrence) and
+    ``due_on`` (e.g. a warning letter's deadline) per observation; otherwise the call's severity rules.
+    """
 
     unit_id: int
     key: str
     title: str
     asset_id: int | None = None
     evidence: dict[str, Any] | None = None
+    severity: str | None = None
+    priority: int | None = None
+    due_on: datetime.date | None = None
 
 
 @dataclass
@@ -67,9 +75,11 @@ class _Existing(NamedTuple):
 
 
 def open_or_refresh_findings(source: str, observations: Iterable[Observation], *, severity: str, origin: str = "",
-                             seen_at: datetime.datetime | None = None, note: str = "") -> FindingCounts:
+                             seen_at: datetime.datetime | None = None, note: str = "",
+                             refresh_evidence: bool = False) -> FindingCounts:
     """Open a finding per new (unit, key); refresh the ones already open; reopen resolved or verified ones.
 
+    ``refresh_evidence``: findings already there take the new observation's evidence (what matched has changed).
     Accepted-risk and false-positive findings are refreshed but stay as the SOC left them. ``note`` explains the
     reopenings (e.g. "listed again in batch #12"); ``origin`` records who reported it (verification uses it).
     """
@@ -83,19 +93,36 @@ def open_or_refresh_findings(source: str, observations: Iterable[Observation], *
     counts = FindingCounts()
     new = [o for subject, o in wanted.items() if subject not in existing]
     counts.opened = _insert_new(source, new, severity, origin, seen_at, contexts)
-    refresh: dict[int, list[int]] = {}
+    refresh: dict[tuple[int, datetime.date | None, str | None], list[int]] = {}
     reopen: list[tuple[_Existing, Observation]] = []
     for subject, found in existing.items():
         if found.state in workflow.REOPENED_FROM and found.state not in workflow.DISMISSED_STATES:
             reopen.append((found, wanted[subject]))
             continue
         asset = contexts.get(wanted[subject].asset_id or found.asset_id or 0)
-        refresh.setdefault(priority_for(found.severity, found.times_seen + 1, found.reopen_count, asset),
-                           []).append(found.pk)
+        priority = wanted[subject].priority
+        if priority is None:
+            priority = priority_for(found.severity, found.times_seen + 1, found.reopen_count, asset)
+        observed = wanted[subject]
+        refresh.setdefault((priority, observed.due_on, observed.severity), []).append(found.pk)
     counts.refreshed = _refresh(refresh, origin, seen_at)
     _adopt_assets(existing, wanted)
     counts.reopened = _reopen(reopen, origin, seen_at, note, contexts)
+    if refresh_evidence:
+        _replace_evidence(existing, wanted)
     return counts
+
+
+def _replace_evidence(existing: dict[tuple[int, str], _Existing], wanted: dict[tuple[int, str], Observation]) -> None:
+    """Findings already there take their new observation's evidence (one update per distinct evidence)."""
+    groups: dict[int, tuple[dict[str, Any], list[int]]] = {}
+    for subject, found in existing.items():
+        evidence = wanted[subject].evidence
+        if evidence is not None:
+            groups.setdefault(id(evidence), (evidence, []))[1].append(found.pk)
+    for evidence, ids in groups.values():
+        for start in range(0, len(ids), CHUNK):
+            Finding.objects.filter(pk__in=ids[start:start + CHUNK]).update(evidence=evidence)
 
 
 def _load_existing(source: str, wanted: dict[tuple[int, str], Observation]) -> dict[tuple[int, str], _Existing]:
@@ -141,18 +168,36 @@ def _insert_new(source: str, new: list[Observation], severity: str, origin: str,
         return evidence_cache[id(value)]
 
     plain = priority_for(severity)
-    rows = ((o.unit_id, o.asset_id, source, o.key[:255], o.title[:255], evidence(o.evidence), origin, severity,
-             priority_for(severity, asset=contexts[o.asset_id]) if o.asset_id in contexts else plain,
-             FindingState.OPEN, due, 1, 0, at, at, at, at) for o in new)
+
+    def priority(o: Observation) -> int:
+        if o.priority is not None:
+            return o.priority
+        return priority_for(severity, asset=contexts[o.asset_id]) if o.asset_id in contexts else plain
+
+    def due_on(o: Observation) -> Any:
+        if o.due_on is None and o.severity is None:
+            return due
+        return db_value(Finding, "due_on", o.due_on or due_date(o.severity or severity, timezone.localdate(seen_at)))
+
+    rows = ((o.unit_id, o.asset_id, source, o.key[:255], o.title[:255], evidence(o.evidence), origin,
+             o.severity or severity, priority(o), FindingState.OPEN, due_on(o), 1, 0, at, at, at, at) for o in new)
     return insert_rows(Finding, NEW_FIELDS, rows)
 
 
-def _refresh(by_priority: dict[int, list[int]], origin: str, seen_at: datetime.datetime) -> int:
+def _refresh(groups: dict[tuple[int, datetime.date | None, str | None], list[int]], origin: str,
+             seen_at: datetime.datetime) -> int:
+    """Refresh in one update per (priority, due date, severity); the last two only when the producer gave them
+    (an advisory whose letter set a deadline, or whose CVSS changed the severity)."""
     total = 0
-    for priority, ids in by_priority.items():
+    for (priority, due_on, severity), ids in groups.items():
+        changes: dict[str, Any] = {"priority": priority}
+        if due_on is not None:
+            changes["due_on"] = due_on
+        if severity is not None:
+            changes["severity"] = severity
         for start in range(0, len(ids), CHUNK):
             total += Finding.objects.filter(pk__in=ids[start:start + CHUNK]).update(
-                times_seen=F("times_seen") + 1, last_seen_at=seen_at, origin=origin, priority=priority)
+                times_seen=F("times_seen") + 1, last_seen_at=seen_at, origin=origin, **changes)
     return total
 
 
@@ -169,21 +214,23 @@ def _reopen(reopen: list[tuple[_Existing, Observation]], origin: str, seen_at: d
     if not reopen:
         return 0
     today = timezone.localdate(seen_at)
-    groups: dict[tuple[str, int], list[int]] = {}
+    groups: dict[tuple[datetime.date | None, int], list[int]] = {}
     changes = []
     for found, observation in reopen:
         asset = contexts.get(observation.asset_id or found.asset_id or 0)
-        priority = priority_for(found.severity, found.times_seen + 1, found.reopen_count + 1, asset)
-        groups.setdefault((found.severity, priority), []).append(found.pk)
+        priority = observation.priority
+        if priority is None:
+            priority = priority_for(found.severity, found.times_seen + 1, found.reopen_count + 1, asset)
+        due = observation.due_on or due_date(found.severity, today)
+        groups.setdefault((due, priority), []).append(found.pk)
         before = {"state": found.state, "reopen_count": found.reopen_count}
         after = {"state": FindingState.OPEN, "reopen_count": found.reopen_count + 1}
         changes.append((found.pk, observation.unit_id, found.title, found.state, before, after))
-    for (severity, priority), ids in groups.items():
+    for (due, priority), ids in groups.items():
         for start in range(0, len(ids), CHUNK):
             Finding.objects.filter(pk__in=ids[start:start + CHUNK]).update(
                 state=FindingState.OPEN, reopen_count=F("reopen_count") + 1, times_seen=F("times_seen") + 1,
-                due_on=due_date(severity, today), priority=priority, last_seen_at=seen_at, state_changed_at=seen_at,
-                origin=origin)
+                due_on=due, priority=priority, last_seen_at=seen_at, state_changed_at=seen_at, origin=origin)
     _record_steps(changes, seen_at, note)
     return len(changes)
 
@@ -221,6 +268,38 @@ def verify_findings_not_seen_since(source: str, origin: str, since: datetime.dat
     _record_steps([(pk, unit_id, title, FindingState.RESOLVED, before, after) for pk, unit_id, title in rows],
                   now, note)
     return len(rows)
+
+
+@dataclass
+class Settled:
+    resolved: int = 0
+    verified: int = 0
+
+
+def resolve_findings_no_longer_seen(source: str, subjects: Iterable[tuple[int, str]], *, note_resolved: str = "",
+                                    note_verified: str = "") -> Settled:
+    """A producer that re-checked these ``(unit_id, key)`` subjects found them gone (e.g. the asset's inventory no
+    longer shows an affected version): open and in-progress findings become resolved, resolved ones verified (the
+    fix the unit reported is confirmed). Dismissed, verified and unknown subjects are left as they are."""
+    wanted = {subject: Observation(subject[0], subject[1], "") for subject in subjects}
+    existing = _load_existing(source, wanted) if wanted else {}
+    now = timezone.now()
+    settled = Settled()
+    for from_state, to_state, note in ((FindingState.RESOLVED, FindingState.VERIFIED, note_verified),
+                                       (FindingState.OPEN, FindingState.RESOLVED, note_resolved),
+                                       (FindingState.IN_PROGRESS, FindingState.RESOLVED, note_resolved)):
+        rows = [(found.pk, unit_id, found.title) for (unit_id, _key), found in existing.items()
+                if found.state == from_state]
+        for start in range(0, len(rows), CHUNK):
+            Finding.objects.filter(pk__in=[row[0] for row in rows[start:start + CHUNK]], state=from_state).update(
+                state=to_state, state_changed_at=now)
+        _record_steps([(pk, unit_id, title, from_state, {"state": from_state}, {"state": to_state})
+                       for pk, unit_id, title in rows], now, note)
+        if to_state == FindingState.VERIFIED:
+            settled.verified += len(rows)
+        else:
+            settled.resolved += len(rows)
+    return settled
 
 
 def transition_finding(finding: Finding, to_state: str, *, user: Any, note: str = "") -> FindingEvent:

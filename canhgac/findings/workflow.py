@@ -88,12 +88,17 @@ EXPOSED_ROLES = frozenset({AssetRole.WEB_PORTAL, AssetRole.MAIL, AssetRole.VPN, 
 
 
 def priority_for(severity: str, times_seen: int = 1, reopen_count: int = 0,
-                 asset: AssetContext | None = None) -> int:
+                 asset: AssetContext | None = None, *, known_exploited: bool | None = None) -> int:
     """Severity, raised by recurrence, by an exposed or important host and by its system's security level.
 
     Points: severity 0–4; reported in 2 lists or reopened once +1, in 3 or reopened twice +2; a server-like or
     internet-facing asset +1; a system of level 3 +1, of level 4–5 +2. P1 from 6 points, P2 from 4, P3 from 2.
+
+    ``known_exploited`` (a vulnerability exposure, ``None`` for anything else) orders as mature vulnerability
+    programmes do (CISA BOD 22-01, SSVC): see :func:`exposure_priority`.
     """
+    if known_exploited is not None:
+        return exposure_priority(severity, known_exploited, asset)
     points = SEVERITY_POINTS.get(severity, 2)
     if times_seen >= 3 or reopen_count >= 2:
         points += 2
@@ -109,6 +114,28 @@ def priority_for(severity: str, times_seen: int = 1, reopen_count: int = 0,
     if points >= 4:
         return Priority.HIGH
     return Priority.NORMAL if points >= 2 else Priority.LOW
+
+
+def exposure_priority(severity: str, known_exploited: bool, asset: AssetContext | None) -> int:
+    """Known exploited first, then internet-facing, then the system's security level, then CVSS (the severity):
+
+    - P1: known to be exploited (CISA KEV, a vendor's "Exploited: Yes"), whatever else;
+    - P2: not known exploited, on an internet-facing asset, severity medium or worse;
+    - P3: internal, on a system of level 3–5, severity medium or worse; or internal critical anywhere;
+    - P4: the rest (low and informational severities unless exploited; internal high/medium on levels 1–2).
+
+    Within a level the lists order by due date; the severity (from CVSS) decides what is left.
+    """
+    if known_exploited:
+        return Priority.URGENT
+    serious = SEVERITY_POINTS.get(severity, 2) >= SEVERITY_POINTS[Severity.MEDIUM]
+    if not serious:
+        return Priority.LOW
+    if asset is not None and asset.internet_facing:
+        return Priority.HIGH
+    if (asset is not None and (asset.security_level or 0) >= 3) or severity == Severity.CRITICAL:
+        return Priority.NORMAL
+    return Priority.LOW
 
 
 def asset_contexts(asset_ids: Iterable[int]) -> dict[int, AssetContext]:
