@@ -44,6 +44,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     "notifications.noticeattachment": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
     "notifications.delivery": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
     "notifications.unitnotificationpreference": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vacd", AUDITOR: "v"},
+    # Advisories concern every unit: the SOC keeps them (and the alias table); officers see their exposures only.
+    "advisories.advisory": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
+    "advisories.advisorybatch": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
+    "advisories.advisoryvulnerability": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
+    "advisories.affectedproduct": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
+    "advisories.vulnerability": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
+    "advisories.productalias": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
+    "advisories.exposure": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
 }
 
 
