@@ -21,7 +21,6 @@ import argparse
 import os
 import random
 import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -56,9 +55,10 @@ def build_blocks(count: int, rng: random.Random) -> list[tuple[int, int, int]]:
     return blocks
 
 
-def build_list(blocks: list[tuple[int, int, int]], ips: int, rng: random.Random, inside_share: float = 0.3) -> list[int]:
-    inside = [rng.randrange(first, first + (1 << (32 - prefix))) for first, prefix, _unit in
-              rng.choices(blocks, weights=[1 << (32 - prefix) for _f, prefix, _u in blocks], k=int(ips * inside_share))]
+def build_list(blocks: list[tuple[int, int, int]], ips: int, rng: random.Random, share: float = 0.3) -> list[int]:
+    weights = [1 << (32 - prefix) for _first, prefix, _unit in blocks]
+    inside = [rng.randrange(first, first + (1 << (32 - prefix)))
+              for first, prefix, _unit in rng.choices(blocks, weights=weights, k=int(ips * share))]
     outside = [rng.randrange(1 << 24, 224 << 24) for _ in range(ips - len(inside))]
     listed = inside + outside
     rng.shuffle(listed)
@@ -103,18 +103,20 @@ def timed_import(path: Path, period: str, reference: str) -> tuple[float, dict]:
     from canhgac.core import jobs
     from canhgac.intel.services import create_feed_job
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     job = create_feed_job(path, "vncert-botnet", reference=reference, period=period, user=None, channel="cli")
     job = jobs.execute(job.pk)  # in this process, as the CLI's job runs without a broker
     elapsed = time.perf_counter() - started
     if job.state != "succeeded":
         raise SystemExit(f"the import failed: {job.error}")
-    return elapsed, job.result
+    return elapsed, {**job.result, "cpu": time.process_time() - cpu}
 
 
 def report(label: str, elapsed: float, ips: int, result: dict) -> None:
-    findings = result["findings"]
-    print(f"{label}: {elapsed:.2f} s, {ips / elapsed:,.0f} IPs/s — {result['valid']:,} valid, {result['matched']:,} "
+    findings, seconds = result["findings"], result.get("seconds") or {}
+    split = f" (read and match {seconds['read']:.2f} s, store {seconds['store']:.2f} s)" if seconds else ""
+    print(f"{label}: {elapsed:.2f} s{split}, {ips / elapsed:,.0f} IPs/s; this process's CPU {result['cpu']:.2f} s "
+          f"— {result['valid']:,} valid, {result['matched']:,} "
           f"in the province ({result['units_affected']} units), {result['outside']:,} outside, duplicates "
           f"{result['duplicates']:,}; findings opened {findings['opened']:,}, still listed {findings['refreshed']:,}, "
           f"reopened {findings['reopened']:,}, verified {findings['verified']:,}"
@@ -153,6 +155,7 @@ def main() -> None:
     parser.add_argument("--ips", type=int, default=1_000_000)
     parser.add_argument("--netblocks", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--inside", type=float, default=0.3, help="share of the listed IPs inside the province")
     options = parser.parse_args()
     handle = fresh_database()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canhgac.settings")
@@ -177,16 +180,17 @@ def run(options: argparse.Namespace, vendor: str) -> None:
     blocks = build_blocks(options.netblocks, rng)
     load_registry(blocks, rng)
     folder = Path(tempfile.mkdtemp(prefix="canhgac-bench-feeds-"))
-    month1 = build_list(blocks, options.ips, rng)
+    month1 = build_list(blocks, options.ips, rng, options.inside)
     write_list(folder / "botnet-2026-01.txt", month1)
     kept = rng.sample(month1, k=int(len(month1) * 0.9))
-    month2 = kept + build_list(blocks, len(month1) - len(kept), rng)
+    month2 = kept + build_list(blocks, len(month1) - len(kept), rng, options.inside)
     rng.shuffle(month2)
     write_list(folder / "botnet-2026-02.txt", month2)
-    write_list(folder / "botnet-small.txt", build_list(blocks, 10_000, rng))
+    write_list(folder / "botnet-small.txt", build_list(blocks, 10_000, rng, options.inside))
     size = (folder / "botnet-2026-01.txt").stat().st_size
     print(f"{vendor}: {len(blocks):,} netblocks in 1,000 units, 20,000 assets; list of {options.ips:,} IPs "
-          f"({size / 1e6:.1f} MB)", file=sys.stderr)
+          f"({size / 1e6:.1f} MB, {options.inside:.0%} inside the province); load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
     elapsed, result = timed_import(folder / "botnet-2026-01.txt", "2026-01", "123/VNCERT-ĐPƯC")
     report("1. monthly list", elapsed, options.ips, result)

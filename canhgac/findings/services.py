@@ -81,12 +81,11 @@ def open_or_refresh_findings(source: str, observations: Iterable[Observation], *
 
     ``refresh_evidence``: findings already there take the new observation's evidence (what matched has changed).
     Accepted-risk and false-positive findings are refreshed but stay as the SOC left them. ``note`` explains the
-    reopenings (e.g. "listed again in batch #12"); ``origin`` records who reported it (verification uses it).
+    reopenings (e.g. "listed again in batch #12"); ``origin`` records who reported it (verification uses it). A
+    subject observed twice in one call counts once (its last observation).
     """
     seen_at = seen_at or timezone.now()
-    wanted: dict[tuple[int, str], Observation] = {}
-    for observation in observations:
-        wanted.setdefault((observation.unit_id, observation.key), observation)
+    wanted = {(observation.unit_id, observation.key): observation for observation in observations}
     existing = _load_existing(source, wanted)
     contexts = asset_contexts([o.asset_id for o in wanted.values() if o.asset_id] +
                               [e.asset_id for e in existing.values() if e.asset_id])

@@ -37,4 +37,5 @@ def import_feed_file(context: JobContext) -> dict[str, Any]:
                       "%(outside)d outside.") % summary)
         context.log(_("Findings: %(opened)d opened, %(refreshed)d still listed, %(reopened)d reopened, %(verified)d "
                       "fixes verified.") % summary["findings"])
+        context.log(_("Read and matched in %(read).1f s, stored in %(store).1f s.") % outcome.seconds)
     return summary

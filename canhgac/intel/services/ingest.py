@@ -3,8 +3,9 @@ store. A refused file raises :class:`FeedRefused` before anything is written."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from django.db import IntegrityError
@@ -66,6 +67,8 @@ def judge(tally: Tally) -> None:
 class FeedOutcome:
     batch: FeedBatch
     duplicate: bool
+    seconds: dict[str, float] = field(default_factory=dict)
+    """How long reading and matching (``read``) and storing (``store``) took."""
 
     def as_dict(self) -> dict[str, Any]:
         batch = self.batch
@@ -76,7 +79,7 @@ class FeedOutcome:
             "period": batch.period, "file": batch.filename, "format": batch.format, "sha256": batch.sha256,
             **{name: getattr(batch, name) for name in counts},
             "findings": {name: getattr(batch, f"findings_{name}") for name in findings},
-            "invalid_lines": batch.invalid_lines[:20],
+            "invalid_lines": batch.invalid_lines[:20], "seconds": self.seconds,
         }
 
 
@@ -87,8 +90,10 @@ def ingest_feed(raw: BinaryIO, received: BatchFile, source: FeedSource, *, forma
     earlier = FeedBatch.objects.select_related("source").filter(sha256=received.sha256).first()
     if earlier is not None:
         return FeedOutcome(earlier, duplicate=True)
+    started = time.perf_counter()
     reading = read_feed(raw, received.filename, received.size, format_name=format_name, columns=columns,
                         progress=progress)
+    read_at = time.perf_counter()
     try:
         batch = store_batch(source, received, reading.tally, reading.hits, format_name=reading.parser.name,
                             complete=reading.parser.complete_list, metadata=reading.parser.metadata, user=user,
@@ -98,4 +103,5 @@ def ingest_feed(raw: BinaryIO, received: BatchFile, source: FeedSource, *, forma
         if earlier is None:
             raise
         return FeedOutcome(earlier, duplicate=True)  # the same file, imported meanwhile by someone else
-    return FeedOutcome(batch, duplicate=False)
+    seconds = {"read": round(read_at - started, 3), "store": round(time.perf_counter() - read_at, 3)}
+    return FeedOutcome(batch, duplicate=False, seconds=seconds)

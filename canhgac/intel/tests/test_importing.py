@@ -204,3 +204,15 @@ def test_officers_see_their_units_hits_and_no_batches(province, users):  # type:
     assert not FeedBatch.objects.for_user(officer).exists() and not FeedSource.objects.for_user(officer).exists()
     assert FeedBatch.objects.for_user(users[Role.AUDITOR]).count() == 1
     assert Hit.objects.for_user(users[Role.AUDITOR]).count() == 3
+
+
+def test_deleting_a_unit_or_an_asset_still_reaches_its_hits(province, users):  # type: ignore[no-untyped-def]
+    block(province.own_unit, "203.113.0.0/24")
+    block(province.other_unit, "203.113.1.0/24")
+    asset = Asset(unit=province.own_unit, name="Máy chủ thư", role="mail", ip_addresses="203.113.0.1")
+    save_asset(asset, None, None)
+    run(b"203.113.0.1\n203.113.1.1\n", users[Role.SOC_ADMIN])
+    asset.delete()
+    assert Hit.objects.get(indicator="203.113.0.1").asset is None
+    province.other_unit.delete()
+    assert list(Hit.objects.values_list("indicator", flat=True)) == ["203.113.0.1"]
