@@ -146,9 +146,13 @@ def _vulnerability(advisory: ParsedAdvisory, vulnerability: dict[str, Any], wher
     if not advisory.summary:
         advisory.summary = _notes(vulnerability, where)
     status = member(vulnerability, "product_status", where)
+    seen: set[tuple[str, str]] = set()
     for category in (*AFFECTED, *UNAFFECTED):
         rule_status = RuleStatus.AFFECTED if category in AFFECTED else RuleStatus.UNAFFECTED
         for product_id in texts(status, category, f"{where}.product_status", limit=200):
+            if (product_id, rule_status) in seen:  # "first_fixed" and "fixed" often list the same product
+                continue
+            seen.add((product_id, rule_status))
             _product_rules(advisory, identifier, products.get(product_id), product_id, rule_status,
                            f"{where}.product_status.{category}[{product_id[:60]}]")
     _scores(advisory, vulnerability, where)

@@ -39,12 +39,14 @@ def version_entry(vulnerability: str, vendor: str, product: str, entry: dict[str
     ``branch_end`` bounds a ``lessThan: "*"`` range that a sibling entry's range follows (F5 lists each branch as
     ``17.1.0``, ``16.1.0``… each "up to *", with the branch's hotfix marked unaffected: the 16.1 hotfix must not
     pass for a fix of 17.1)."""
-    status = text(entry, "status", where, limit=20).lower()
-    if status not in (RuleStatus.AFFECTED, RuleStatus.UNAFFECTED):
-        return [], []  # "unknown": says nothing either way
     version = text(entry, "version", where, limit=500)
     less, less_equal = text(entry, "lessThan", where, limit=500), text(entry, "lessThanOrEqual", where, limit=500)
     version_type = text(entry, "versionType", where, limit=30)
+    status = text(entry, "status", where, required=True, limit=20).lower()
+    if status not in (RuleStatus.AFFECTED, RuleStatus.UNAFFECTED, "unknown"):
+        raise RecordError(f"{where}.status", _("expected affected, unaffected or unknown"))
+    if status == "unknown":
+        return [], []  # says nothing either way
     named: dict[str, Any] = {"cpe": cpe, "status": status, "trust": trust, "version_type": version_type}
     if less or less_equal:
         end = less or less_equal
