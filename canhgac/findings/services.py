@@ -13,7 +13,7 @@ an audit row per opening would cost more than the matching.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
@@ -34,6 +34,8 @@ from canhgac.findings.workflow import AssetContext, asset_contexts, due_date, pr
 
 CHUNK = 5000
 LOOKUP_CHUNK = 1000
+SCAN_FROM = 20_000
+"""From this many subjects on, reading their units' findings is cheaper than looking each one up."""
 
 
 class Observation(NamedTuple):
@@ -126,24 +128,46 @@ def _replace_evidence(existing: dict[tuple[int, str], _Existing], wanted: dict[t
 
 
 def _load_existing(source: str, wanted: dict[tuple[int, str], Observation]) -> dict[tuple[int, str], _Existing]:
-    """The findings already held for the observed subjects, looked up by (unit, source, key) through the unique
-    index in chunks (a plain cursor: 10^5 rows without model conversions)."""
+    """The findings already held for the observed subjects, read with a plain cursor (10^5 rows, no model
+    conversions): a few subjects are looked up through the unique index, many by reading their units' findings."""
+    queries = _lookups(source, list(wanted)) if len(wanted) <= SCAN_FROM else _unit_scans(source, wanted)
     found: dict[tuple[int, str], _Existing] = {}
+    with connection.cursor() as cursor:
+        for sql, params in queries:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(CHUNK):
+                for unit_id, key, *rest in rows:
+                    if (unit_id, key) in wanted:
+                        found[(unit_id, key)] = _Existing(*rest)
+    return found
+
+
+def _selected() -> tuple[str, str]:
     meta, quote = Finding._meta, connection.ops.quote_name
     columns = ", ".join(f"f.{quote(str(meta.get_field(name).column))}" for name in  # type: ignore[union-attr]
                         ("unit", "dedup_key", "id", "state", "times_seen", "reopen_count", "asset", "severity",
                          "title"))
-    subjects = list(wanted)
+    return columns, quote(meta.db_table)
+
+
+def _lookups(source: str, subjects: list[tuple[int, str]]) -> Iterator[tuple[str, list[Any]]]:
+    columns, table = _selected()
     for start in range(0, len(subjects), LOOKUP_CHUNK):
         chunk = subjects[start:start + LOOKUP_CHUNK]
         values = ", ".join(["(%s, %s)"] * len(chunk))
-        sql = (f"SELECT {columns} FROM (VALUES {values}) AS v JOIN {quote(meta.db_table)} f "  # noqa: S608
+        sql = (f"SELECT {columns} FROM (VALUES {values}) AS v JOIN {table} f "  # noqa: S608
                "ON f.unit_id = v.column1 AND f.source = %s AND f.dedup_key = v.column2")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [value for subject in chunk for value in subject] + [source])
-            for unit_id, key, *rest in cursor.fetchall():
-                found[(unit_id, key)] = _Existing(*rest)
-    return found
+        yield sql, [value for subject in chunk for value in subject] + [source]
+
+
+def _unit_scans(source: str, wanted: dict[tuple[int, str], Observation]) -> Iterator[tuple[str, list[Any]]]:
+    columns, table = _selected()
+    units = sorted({unit_id for unit_id, _key in wanted})
+    for start in range(0, len(units), LOOKUP_CHUNK):
+        chunk = units[start:start + LOOKUP_CHUNK]
+        placeholders = ", ".join(["%s"] * len(chunk))
+        yield f"SELECT {columns} FROM {table} f WHERE f.source = %s AND f.unit_id IN ({placeholders})", [  # noqa: S608
+            source, *chunk]
 
 
 NEW_FIELDS = ("unit", "asset", "source", "dedup_key", "title", "evidence", "origin", "severity", "priority", "state",

@@ -126,3 +126,16 @@ def test_a_finding_adopts_its_host_once_the_registry_knows_it(province):  # type
 ])
 def test_priority_points(severity, times, reopened, asset, expected):  # type: ignore[no-untyped-def]
     assert priority_for(severity, times, reopened, asset) == expected
+
+
+@pytest.mark.parametrize("scan_from", [0, 10_000])
+def test_existing_findings_are_found_whether_looked_up_or_read_by_unit(province, monkeypatch, scan_from):  # type: ignore[no-untyped-def]
+    from canhgac.findings import services
+
+    monkeypatch.setattr(services, "SCAN_FROM", scan_from)
+    report(observe(province.own_unit, "1.1.1.1", "2.2.2.2") + observe(province.other_unit, "1.1.1.1"),
+           timezone.now())
+    Finding.objects.filter(dedup_key="2.2.2.2").update(state=S.RESOLVED)
+    counts = report(observe(province.own_unit, "1.1.1.1", "2.2.2.2", "3.3.3.3"), timezone.now())
+    assert (counts.opened, counts.refreshed, counts.reopened) == (1, 1, 1)
+    assert Finding.objects.get(unit=province.other_unit).times_seen == 1
