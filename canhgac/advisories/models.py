@@ -266,21 +266,20 @@ class Exposure(models.Model):
     """A vulnerability present on an asset now: its product and version as inventoried, and the rules that matched.
 
     One per (vulnerability, asset, product); rewritten by each matching, deleted when the asset is no longer
-    affected (the finding then records the fix)."""
+    affected (the finding then records the fix, and since when it was exposed). Kept lean: a province has millions.
+    """
 
     vulnerability = models.ForeignKey(Vulnerability, verbose_name=_("vulnerability"), on_delete=models.CASCADE,
                                       related_name="exposures", db_constraint=False, db_index=False)
     unit = models.ForeignKey("constituency.Unit", verbose_name=_("unit"), on_delete=models.CASCADE,
                              related_name="exposures", db_constraint=False)
     asset = models.ForeignKey("constituency.Asset", verbose_name=_("asset"), on_delete=models.CASCADE,
-                              related_name="exposures", db_constraint=False)
+                              related_name="exposures", db_constraint=False, db_index=False)  # the unique index
     product = models.CharField(_("product key"), max_length=300)
     label = models.CharField(_("product"), max_length=255, help_text=_("As the inventory names it."))
     version = models.CharField(_("version"), max_length=80, blank=True)
     rules = models.CharField(_("matching rules"), max_length=1000,
                              help_text=_("Ids of the affected-product rules that matched."))
-    first_matched_at = models.DateTimeField(_("first matched"), default=timezone.now)
-    matched_at = models.DateTimeField(_("matched"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePolicy(unit_path="unit")
@@ -289,8 +288,9 @@ class Exposure(models.Model):
         ordering = ["vulnerability", "unit", "asset"]
         verbose_name = _("exposure")
         verbose_name_plural = _("exposures")
-        constraints = [models.UniqueConstraint(fields=["vulnerability", "asset", "product"],
+        constraints = [models.UniqueConstraint(fields=["asset", "vulnerability", "product"],
                                                name="exposure_unique_subject")]
+        indexes = [models.Index(fields=["vulnerability"], name="exposure_vulnerability")]
 
     def __str__(self) -> str:
         return f"{self.vulnerability_id} @ {self.asset_id} {self.label} {self.version}"

@@ -198,10 +198,15 @@ def _insert_new(source: str, new: list[Observation], severity: str, origin: str,
             return o.priority
         return priority_for(severity, asset=contexts[o.asset_id]) if o.asset_id in contexts else plain
 
+    today = timezone.localdate(seen_at)
+    dues: dict[tuple[datetime.date | None, str | None], Any] = {(None, None): due}
+
     def due_on(o: Observation) -> Any:
-        if o.due_on is None and o.severity is None:
-            return due
-        return db_value(Finding, "due_on", o.due_on or due_date(o.severity or severity, timezone.localdate(seen_at)))
+        found = dues.get((o.due_on, o.severity))
+        if found is None and (o.due_on, o.severity) not in dues:
+            found = dues[(o.due_on, o.severity)] = db_value(
+                Finding, "due_on", o.due_on or due_date(o.severity or severity, today))
+        return found
 
     rows = ((o.unit_id, o.asset_id, source, o.key[:255], o.title[:255], evidence(o.evidence), origin,
              o.severity or severity, priority(o), FindingState.OPEN, due_on(o), 1, 0, at, at, at, at) for o in new)

@@ -249,7 +249,30 @@ def severity_from_cvss(value: float | None) -> str:
 
 def check_shape(value: Any, where: str = "") -> None:
     """Refuse documents nested deeper than :data:`MAX_DEPTH` or holding a string over :data:`MAX_STRING`
-    characters, walking iteratively (a hostile document must not exhaust the stack here either)."""
+    characters, walking iteratively (a hostile document must not exhaust the stack here either). The walk that
+    names the field runs only once something is wrong: a quarter-million good records pay for the quick one."""
+    if not _within_limits(value):
+        _find_violation(value, where)
+
+
+def _within_limits(value: Any) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        current, depth = pop()
+        if isinstance(current, str):
+            if len(current) > MAX_STRING:
+                return False
+        elif isinstance(current, dict | list):
+            if depth >= MAX_DEPTH:
+                return False
+            for element in (current.values() if isinstance(current, dict) else current):
+                if isinstance(element, dict | list) or (isinstance(element, str) and len(element) > MAX_STRING):
+                    push((element, depth + 1))
+    return True
+
+
+def _find_violation(value: Any, where: str) -> None:
     stack: list[tuple[Any, str, int]] = [(value, where, 0)]
     while stack:
         current, path, depth = stack.pop()

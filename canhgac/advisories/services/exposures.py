@@ -26,15 +26,14 @@ from django.utils.translation import gettext as _
 from canhgac.advisories.matching import Exposed, Matches, RuleBook, Subject, load_inventory, match
 from canhgac.advisories.models import FINDING_SOURCE, AffectedProduct, Exposure, Vulnerability
 from canhgac.advisories.services.aliases import load_namer
-from canhgac.core.bulk import db_value, insert_rows
+from canhgac.core.bulk import insert_rows
 from canhgac.findings.models import Severity
 from canhgac.findings.services import Observation, open_or_refresh_findings, resolve_findings_no_longer_seen
 from canhgac.findings.workflow import AssetContext, asset_contexts, priority_for
 
 ORIGIN = "advisories"
 CHUNK = 5000
-EXPOSURE_FIELDS = ("vulnerability", "unit", "asset", "product", "label", "version", "rules", "first_matched_at",
-                   "matched_at")
+EXPOSURE_FIELDS = ("vulnerability", "unit", "asset", "product", "label", "version", "rules")
 _LOCK = threading.Lock()
 """One matching at a time in a process (SQLite serialises writers anyway); PostgreSQL adds an advisory lock."""
 PG_LOCK_KEY = 0x43474144  # "CGAD"
@@ -155,8 +154,9 @@ def _write(found: Matches, stored: dict[Subject, StoredRow], scope: str) -> Matc
         elif (before[2], before[3]) != (exposed.version, _rules_text(exposed)):
             changed.append(subject)
     _delete([stored[subject][0] for subject in gone])
-    _insert(found, new, now)
-    _update(found, changed, stored, now)
+    new.sort(key=lambda subject: (subject[1], subject[0], subject[2]))  # the unique index's order: cheaper inserts
+    _insert(found, new)
+    _update(found, changed, stored)
     summary = MatchSummary(scope=scope, exposures=len(found.exposed), new=len(new), changed=len(changed),
                            gone=len(gone), undetermined=found.undetermined,
                            units_affected=len({exposed.unit_id for exposed in found.exposed.values()}))
@@ -176,25 +176,21 @@ def _delete(ids: list[int]) -> None:
         Exposure.objects.filter(pk__in=ids[start:start + 500]).delete()
 
 
-def _insert(found: Matches, subjects: list[Subject], now: datetime.datetime) -> None:
-    at = db_value(Exposure, "matched_at", now)
-    rows = ((vulnerability_id, found.exposed[(vulnerability_id, asset_id, product)].unit_id, asset_id, product,
-             found.exposed[(vulnerability_id, asset_id, product)].label,
-             found.exposed[(vulnerability_id, asset_id, product)].version,
-             _rules_text(found.exposed[(vulnerability_id, asset_id, product)]), at, at)
-            for vulnerability_id, asset_id, product in subjects)
-    insert_rows(Exposure, EXPOSURE_FIELDS, rows)
+def _insert(found: Matches, subjects: list[Subject]) -> None:
+    def row(subject: Subject) -> tuple[Any, ...]:
+        exposed = found.exposed[subject]
+        return (subject[0], exposed.unit_id, subject[1], subject[2], exposed.label, exposed.version,
+                _rules_text(exposed))
+
+    insert_rows(Exposure, EXPOSURE_FIELDS, map(row, subjects))
 
 
-def _update(found: Matches, subjects: list[Subject], stored: dict[Subject, StoredRow],
-            now: datetime.datetime) -> None:
+def _update(found: Matches, subjects: list[Subject], stored: dict[Subject, StoredRow]) -> None:
     table = connection.ops.quote_name(Exposure._meta.db_table)
-    at = db_value(Exposure, "matched_at", now)
-    rows = [(found.exposed[subject].version, _rules_text(found.exposed[subject]), at, stored[subject][0])
+    rows = [(found.exposed[subject].version, _rules_text(found.exposed[subject]), stored[subject][0])
             for subject in subjects]
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET version = %s, rules = %s, matched_at = %s WHERE id = %s",  # noqa: S608
-                           rows)
+        cursor.executemany(f"UPDATE {table} SET version = %s, rules = %s WHERE id = %s", rows)  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -220,6 +216,7 @@ def _findings(found: Matches, current: list[Subject], gone: list[tuple[int, Subj
         contexts = asset_contexts({subject[1] for subject in current})
         rules = _rule_details({rule for subject in current for rule in found.exposed[subject].rule_ids})
         observations = _observations(found, current, facts, contexts, rules)
+        observations.sort(key=lambda observation: (observation.unit_id, observation.key))  # the index's order
         counts = open_or_refresh_findings(FINDING_SOURCE, observations, severity=Severity.MEDIUM, origin=ORIGIN,
                                           seen_at=now, refresh_evidence=True,
                                           note=_("The inventory shows an affected version again."))
@@ -263,6 +260,7 @@ def _rule_details(ids: set[int]) -> dict[int, dict[str, Any]]:
 def _observations(found: Matches, subjects: list[Subject], facts: dict[int, VulnerabilityFacts],
                   contexts: dict[int, AssetContext], rules: dict[int, dict[str, Any]]) -> list[Observation]:
     evidence_of: dict[tuple[Any, ...], dict[str, Any]] = {}
+    priorities: dict[tuple[str, bool, AssetContext | None], int] = {}
     observations = []
     for vulnerability_id, asset_id, product in subjects:
         exposed = found.exposed[(vulnerability_id, asset_id, product)]
@@ -271,12 +269,15 @@ def _observations(found: Matches, subjects: list[Subject], facts: dict[int, Vuln
         evidence = evidence_of.get(group)
         if evidence is None:
             evidence = evidence_of[group] = _evidence(fact, exposed, product, rules)
+        context = contexts.get(asset_id)
+        priority = priorities.get((fact.severity, fact.known_exploited, context))
+        if priority is None:
+            priority = priorities[(fact.severity, fact.known_exploited, context)] = priority_for(
+                fact.severity, asset=context, known_exploited=fact.known_exploited)
         observations.append(Observation(
             exposed.unit_id, finding_key(fact.identifier, asset_id, product),
             f"{fact.identifier}: {exposed.label} {exposed.version}".strip(), asset_id, evidence,
-            severity=fact.severity,
-            priority=priority_for(fact.severity, asset=contexts.get(asset_id), known_exploited=fact.known_exploited),
-            due_on=fact.deadline))
+            severity=fact.severity, priority=priority, due_on=fact.deadline))
     return observations
 
 
