@@ -3,12 +3,13 @@
 from rest_framework.routers import DefaultRouter
 
 from canhgac.accounts.api.views import register_routes as register_accounts
+from canhgac.advisories.api.views import register_routes as register_advisories
 from canhgac.constituency.api.views import register_routes as register_constituency
 from canhgac.core.api.views import register_routes as register_core
 from canhgac.findings.api.views import register_routes as register_findings
 
 router = DefaultRouter()
-for register in (register_constituency, register_accounts, register_core, register_findings):
+for register in (register_constituency, register_accounts, register_core, register_findings, register_advisories):
     register(router)
 
 urlpatterns = router.urls

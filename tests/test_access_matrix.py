@@ -30,6 +30,7 @@ from rest_framework.test import APIClient
 
 from canhgac.accounts.tests.factories import UserFactory
 from canhgac.accounts.tokens import issue_token
+from canhgac.advisories.tests.factories import AdvisoryBatchFactory, AdvisoryFactory, ExposureFactory
 from canhgac.constituency.models import Operator
 from canhgac.constituency.tests.factories import (
     AssetFactory,
@@ -90,6 +91,12 @@ RULES: dict[str, dict[Any, str]] = {
                        AUDITOR: "- - 403 403"},
     "soc_action": {ADMIN: "- - pass pass", ANALYST: "- - pass pass", OFFICER: "- - 403 403",
                    AUDITOR: "- - 403 403"},
+    # read-only API of what concerns every unit (advisories): the SOC and auditors read, officers are refused
+    "soc_reads": {ADMIN: "ok ok - -", ANALYST: "ok ok - -", OFFICER: "403 403 - -", AUDITOR: "ok ok - -"},
+    # read-only API of unit-owned rows (exposures): officers read their units' only
+    "officer_reads_list": {ADMIN: "listed listed - -", ANALYST: "listed listed - -", OFFICER: "listed hidden - -",
+                           AUDITOR: "listed listed - -"},
+    "officer_reads": {ADMIN: "ok ok - -", ANALYST: "ok ok - -", OFFICER: "ok 404 - -", AUDITOR: "ok ok - -"},
 }
 
 
@@ -201,6 +208,17 @@ ROUTES: dict[str, Row] = {
     "finding-detail": Row("finding", "officer_edits"),
     "finding-transition": Row("finding", "officer_action"),
     "finding-bulk-transition": Row("finding", "soc_action"),
+    # API: advisories (advisories/tests/test_api.py)
+    "advisory-list": Row(None, "soc_reads"),
+    "advisory-detail": Row("advisory", "soc_reads"),
+    "advisory-import-file": Row(None, "soc_action"),
+    "advisory-match": Row(None, "soc_action"),
+    "vulnerability-list": Row(None, "soc_reads"),
+    "vulnerability-detail": Row("vulnerability", "soc_reads"),
+    "advisorybatch-list": Row(None, "soc_reads"),
+    "advisorybatch-detail": Row("advisorybatch", "soc_reads"),
+    "exposure-list": Row("exposure", "officer_reads_list"),
+    "exposure-detail": Row("exposure", "officer_reads"),
     # API: accounts, jobs, audit
     "me-list": Row(None, "signed_in"),
     "token-list": Row("token", "own_list"),
@@ -299,6 +317,10 @@ def world(province: Any, users: dict) -> dict[str, Any]:  # type: ignore[type-ar
         "notice": (NoticeFactory(unit=province.own_unit), NoticeFactory(unit=province.other_unit)),
         "attachment": (AttachmentFactory(notice__unit=province.own_unit),
                        AttachmentFactory(notice__unit=province.other_unit)),
+        "advisory": (advisory := AdvisoryFactory(), advisory),
+        "vulnerability": (advisory.vulnerabilities.get(),) * 2,
+        "advisorybatch": (AdvisoryBatchFactory(),) * 2,
+        "exposure": (ExposureFactory(asset__unit=province.own_unit), ExposureFactory(asset__unit=province.other_unit)),
     }
 
 

@@ -32,6 +32,7 @@ from canhgac.advisories.services.exposures import (
     match_all,
     match_assets,
     match_vulnerabilities,
+    rule_details,
 )
 from canhgac.advisories.services.storing import Letter, Store, Tally, summarise
 from canhgac.core import jobs
@@ -201,4 +202,4 @@ def parse_day(text: str) -> datetime.date | None:
 __all__ = ["IMPORT_JOB", "MATCH_JOB", "AdvisoryFileRefused", "ImportOutcome", "Letter", "MatchSummary", "Received",
            "add_alias", "create_import_job", "finding_key", "import_advisories", "ingest_advisories", "ingest_bytes",
            "load_namer", "match_all", "match_assets", "match_vulnerabilities", "parse_day", "received_file",
-           "rename_rules"]
+           "rename_rules", "rule_details"]

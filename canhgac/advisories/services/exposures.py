@@ -214,7 +214,7 @@ def _findings(found: Matches, current: list[Subject], gone: list[tuple[int, Subj
     facts = _facts(involved)
     if current:
         contexts = asset_contexts({subject[1] for subject in current})
-        rules = _rule_details({rule for subject in current for rule in found.exposed[subject].rule_ids})
+        rules = rule_details({rule for subject in current for rule in found.exposed[subject].rule_ids})
         observations = _observations(found, current, facts, contexts, rules)
         observations.sort(key=lambda observation: (observation.unit_id, observation.key))  # the index's order
         counts = open_or_refresh_findings(FINDING_SOURCE, observations, severity=Severity.MEDIUM, origin=ORIGIN,
@@ -242,7 +242,8 @@ def _facts(ids: set[int]) -> dict[int, VulnerabilityFacts]:
     return facts
 
 
-def _rule_details(ids: set[int]) -> dict[int, dict[str, Any]]:
+def rule_details(ids: set[int]) -> dict[int, dict[str, Any]]:
+    """What a match shows of each rule: the advisory, its record and letter, the product, range and where read."""
     details: dict[int, dict[str, Any]] = {}
     listed = sorted(ids)
     for start in range(0, len(listed), 500):
