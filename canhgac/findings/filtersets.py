@@ -35,7 +35,7 @@ class FindingFilterSet(UnitScopedFilterSet):
     source = django_filters.CharFilter(label=_("Source"), lookup_expr="iexact")
     state = django_filters.ChoiceFilter(label=_("State"), choices=STATE_CHOICES, method="filter_state")
     severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
-    priority = django_filters.TypedChoiceFilter(label=_("Priority"), choices=Priority.choices, coerce=int)
+    priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
     asset = django_filters.NumberFilter(label=_("Asset id"), field_name="asset_id")
     search_fields = ("dedup_key", "title", "asset__name", "asset__hostname")

@@ -234,7 +234,7 @@ def test_a_large_bulk_step_runs_as_a_job(api_as: Any, users: dict, province: Any
 
 def test_the_list_costs_a_fixed_number_of_queries(api_as: Any, users: dict, province: Any,
                                                   django_assert_max_num_queries: Any) -> None:
-    for n in range(30):
+    for _ in range(30):
         FindingFactory(unit=province.own_unit, asset=AssetFactory(unit=province.own_unit))
     api = api_as(users[Role.UNIT_OFFICER])
     with django_assert_max_num_queries(6):

@@ -39,13 +39,14 @@ class BulkTransitionForm(ConsoleForm):
     scope = forms.ChoiceField(label=_("Apply to"), widget=forms.RadioSelect,
                               choices=[(SELECTED, _("the selected findings")),
                                        (MATCHING, _("every finding matching the filter"))], initial=SELECTED)
-    state = forms.ChoiceField(label=_("Move to"), choices=FindingState.choices)
+    state = forms.ChoiceField(label=_("Move to"), choices=[("", "---------"), *FindingState.choices])
     note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX,
                            widget=forms.Textarea(attrs={"rows": 2}))
     query = forms.CharField(required=False, widget=forms.HiddenInput, max_length=4000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["scope"].widget.attrs["class"] = "form-check-input"  # radios, not text boxes
         self.ids: list[int] = []
         self.bad_ids = 0
 
