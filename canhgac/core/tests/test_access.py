@@ -45,6 +45,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "notifications.delivery": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
     "notifications.unitnotificationpreference": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vacd", AUDITOR: "v"},
     # Advisories concern every unit: the SOC keeps them (and the alias table); officers see their exposures only.
+    "intel.feedsource": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
+    "intel.feedbatch": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
+    "intel.hit": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
     "advisories.advisory": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
     "advisories.advisorybatch": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
     "advisories.advisoryvulnerability": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
