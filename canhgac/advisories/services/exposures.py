@@ -260,25 +260,26 @@ def rule_details(ids: set[int]) -> dict[int, dict[str, Any]]:
 
 def _observations(found: Matches, subjects: list[Subject], facts: dict[int, VulnerabilityFacts],
                   contexts: dict[int, AssetContext], rules: dict[int, dict[str, Any]]) -> list[Observation]:
-    evidence_of: dict[tuple[Any, ...], dict[str, Any]] = {}
+    """One observation per exposure; what a group of them shares (evidence, title) is built once per group."""
+    groups: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
     priorities: dict[tuple[str, bool, AssetContext | None], int] = {}
     observations = []
+    append = observations.append
     for vulnerability_id, asset_id, product in subjects:
         exposed = found.exposed[(vulnerability_id, asset_id, product)]
         fact = facts[vulnerability_id]
-        group = (vulnerability_id, product, exposed.version, exposed.rule_ids, exposed.note)
-        evidence = evidence_of.get(group)
-        if evidence is None:
-            evidence = evidence_of[group] = _evidence(fact, exposed, product, rules)
+        group = (vulnerability_id, product, exposed.label, exposed.version, exposed.rule_ids, exposed.note)
+        shared = groups.get(group)
+        if shared is None:
+            shared = groups[group] = (_evidence(fact, exposed, product, rules),
+                                      f"{fact.identifier}: {exposed.label} {exposed.version}".strip())
         context = contexts.get(asset_id)
         priority = priorities.get((fact.severity, fact.known_exploited, context))
         if priority is None:
             priority = priorities[(fact.severity, fact.known_exploited, context)] = priority_for(
                 fact.severity, asset=context, known_exploited=fact.known_exploited)
-        observations.append(Observation(
-            exposed.unit_id, finding_key(fact.identifier, asset_id, product),
-            f"{fact.identifier}: {exposed.label} {exposed.version}".strip(), asset_id, evidence,
-            severity=fact.severity, priority=priority, due_on=fact.deadline))
+        append(Observation(exposed.unit_id, finding_key(fact.identifier, asset_id, product), shared[1], asset_id,
+                           shared[0], fact.severity, priority, fact.deadline))
     return observations
 
 
