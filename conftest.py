@@ -12,6 +12,7 @@ there, a pass that cannot run a marker deselects it explicitly (``-m "not postgr
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,3 +109,27 @@ def api_as():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Every test starts in the product's default language, Vietnamese.
+
+    Django keeps the language a request activated in the thread after the request, so without this a test would
+    see whatever language the previous test's last request chose.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """For tests that assert messages in their English source form."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

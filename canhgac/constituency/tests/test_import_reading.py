@@ -10,7 +10,7 @@ from canhgac.constituency.importing import ImportFailed, run_import
 from canhgac.constituency.models import Contact, Unit
 from canhgac.constituency.tests.data.builders import csv_bytes, csv_cp1258, xlsx_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]  # messages asserted in English
 
 VIETNAMESE_UNITS = [
     ["Mã đơn vị", "Tên đơn vị", "Loại"],

@@ -13,7 +13,7 @@ from canhgac.core.access import Role
 from canhgac.core.audit import acting_as
 from canhgac.core.models import AuditEntry
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]  # messages asserted in English
 
 
 def errors_of(kind: str, rows: list[list[str]]) -> list[tuple[int | None, str, str]]:
