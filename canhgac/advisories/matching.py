@@ -202,13 +202,37 @@ def _pairs_bearing(namer: Namer, names: set[Name]) -> list[tuple[str, str]]:
     return found
 
 
-@dataclass(slots=True)
-class Exposed:
-    unit_id: int
+@dataclass(frozen=True, slots=True)
+class Match:
+    """What one (vulnerability, product, version) group found: shared by every asset of the group."""
+
     label: str
     version: str
     rule_ids: tuple[int, ...]
     note: str = ""
+    rules_text: str = ""
+
+
+@dataclass(slots=True)
+class Exposed:
+    unit_id: int
+    match: Match
+
+    @property
+    def label(self) -> str:
+        return self.match.label
+
+    @property
+    def version(self) -> str:
+        return self.match.version
+
+    @property
+    def rule_ids(self) -> tuple[int, ...]:
+        return self.match.rule_ids
+
+    @property
+    def note(self) -> str:
+        return self.match.note
 
 
 Subject = tuple[int, int, str]
@@ -246,11 +270,18 @@ def match(inventory: Inventory, book: RuleBook, *, vulnerability_ids: set[int] |
 
 def _record(found: Matches, vulnerability_id: int, product: str, version: str, rule_ids: tuple[int, ...],
             installed: list[Installed], note: str) -> None:
+    matches: dict[str, Match] = {}
+    exposed = found.exposed
     for item in installed:
         subject = (vulnerability_id, item.asset_id, product)
-        earlier = found.exposed.get(subject)
+        earlier = exposed.get(subject)
         if earlier is None:
-            found.exposed[subject] = Exposed(item.unit_id, item.label, version, rule_ids, note)
+            shared = matches.get(item.label)
+            if shared is None:
+                shared = matches[item.label] = Match(item.label, version, rule_ids, note,
+                                                     ",".join(map(str, rule_ids))[:1000])
+            exposed[subject] = Exposed(item.unit_id, shared)
         elif version not in earlier.version.split(", "):  # two installs of one product on one asset
-            earlier.version = f"{earlier.version}, {version}"[:80]
-            earlier.rule_ids = tuple(sorted(set(earlier.rule_ids) | set(rule_ids)))
+            merged = tuple(sorted(set(earlier.rule_ids) | set(rule_ids)))
+            earlier.match = Match(earlier.label, f"{earlier.version}, {version}"[:80], merged, earlier.note,
+                                  ",".join(map(str, merged))[:1000])

@@ -92,6 +92,7 @@ class Cve5Parser(AdvisoryParser):
         )
         _metrics(advisory, cna, adps)
         _affected(advisory, cna, adps, summary)
+        advisory.vendor = next((rule.vendor for rule in advisory.rules if vendor_key(rule.vendor)), "")[:120]
         return [advisory]
 
 

@@ -101,6 +101,7 @@ def _api(cve: dict[str, Any], where: str) -> ParsedAdvisory:
             break
     advisory.rules, advisory.review = configuration_rules(identifier, objects(cve, "configurations", where),
                                                           trust=Trust.NVD)
+    advisory.vendor = next((rule.vendor for rule in advisory.rules), "")[:120]
     return advisory
 
 
@@ -124,4 +125,5 @@ def _legacy(item: dict[str, Any]) -> ParsedAdvisory:
     advisory.rules, advisory.review = configuration_rules(
         identifier, [("configurations", configurations)], trust=Trust.NVD, match_key="cpe_match",
         criteria_key="cpe23Uri")
+    advisory.vendor = next((rule.vendor for rule in advisory.rules), "")[:120]
     return advisory

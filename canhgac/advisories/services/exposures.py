@@ -168,7 +168,7 @@ def _write(found: Matches, stored: dict[Subject, StoredRow], scope: str) -> Matc
 
 
 def _rules_text(exposed: Exposed) -> str:
-    return ",".join(map(str, exposed.rule_ids))[:1000]
+    return exposed.match.rules_text
 
 
 def _delete(ids: list[int]) -> None:
@@ -177,10 +177,12 @@ def _delete(ids: list[int]) -> None:
 
 
 def _insert(found: Matches, subjects: list[Subject]) -> None:
+    exposed = found.exposed
+
     def row(subject: Subject) -> tuple[Any, ...]:
-        exposed = found.exposed[subject]
-        return (subject[0], exposed.unit_id, subject[1], subject[2], exposed.label, exposed.version,
-                _rules_text(exposed))
+        this = exposed[subject]
+        shared = this.match
+        return (subject[0], this.unit_id, subject[1], subject[2], shared.label, shared.version, shared.rules_text)
 
     insert_rows(Exposure, EXPOSURE_FIELDS, map(row, subjects))
 
@@ -260,23 +262,24 @@ def rule_details(ids: set[int]) -> dict[int, dict[str, Any]]:
 
 def _observations(found: Matches, subjects: list[Subject], facts: dict[int, VulnerabilityFacts],
                   contexts: dict[int, AssetContext], rules: dict[int, dict[str, Any]]) -> list[Observation]:
-    """One observation per exposure; what a group of them shares (evidence, title) is built once per group."""
-    groups: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
-    priorities: dict[tuple[str, bool, AssetContext | None], int] = {}
-    observations = []
-    append = observations.append
-    for vulnerability_id, asset_id, product in subjects:
-        exposed = found.exposed[(vulnerability_id, asset_id, product)]
+    """One observation per exposure; what a group of them shares (evidence, title) is built once per group, the
+    priority once per (vulnerability, kind of asset)."""
+    groups: dict[int, tuple[dict[str, Any], str]] = {}
+    priorities: dict[tuple[int, AssetContext | None], int] = {}
+    observations: list[Observation] = []
+    append, exposed_of, context_of = observations.append, found.exposed, contexts.get
+    for subject in subjects:
+        vulnerability_id, asset_id, product = subject
+        exposed = exposed_of[subject]
         fact = facts[vulnerability_id]
-        group = (vulnerability_id, product, exposed.label, exposed.version, exposed.rule_ids, exposed.note)
-        shared = groups.get(group)
+        shared = groups.get(id(exposed.match))
         if shared is None:
-            shared = groups[group] = (_evidence(fact, exposed, product, rules),
-                                      f"{fact.identifier}: {exposed.label} {exposed.version}".strip())
-        context = contexts.get(asset_id)
-        priority = priorities.get((fact.severity, fact.known_exploited, context))
+            shared = groups[id(exposed.match)] = (_evidence(fact, exposed, product, rules),
+                                                  f"{fact.identifier}: {exposed.label} {exposed.version}".strip())
+        context = context_of(asset_id)
+        priority = priorities.get((vulnerability_id, context))
         if priority is None:
-            priority = priorities[(fact.severity, fact.known_exploited, context)] = priority_for(
+            priority = priorities[(vulnerability_id, context)] = priority_for(
                 fact.severity, asset=context, known_exploited=fact.known_exploited)
         append(Observation(exposed.unit_id, finding_key(fact.identifier, asset_id, product), shared[1], asset_id,
                            shared[0], fact.severity, priority, fact.deadline))

@@ -66,7 +66,7 @@ def test_cve5_f5_each_branch_with_its_hotfix(corpora: Path) -> None:
          Trust.VENDOR),
     ]
     assert advisory.rules[1].origin == "containers.cna.affected[0].versions[0].changes[0]"
-    assert advisory.review == []
+    assert advisory.review == [] and advisory.vendor == "F5"
 
 
 def test_cve5_zimbra_names_no_product_so_the_description_is_read_and_said(corpora: Path) -> None:
@@ -111,6 +111,7 @@ def test_nvd_2_0_configurations_give_ranges_per_module(corpora: Path) -> None:
     assert (advisory.source, advisory.known_exploited, str(advisory.exploited_added), advisory.cvss) == (
         AdvisorySource.NVD, True, "2023-10-31", 9.8)
     assert len(advisory.rules) == 35 and all(rule.trust == Trust.NVD for rule in advisory.rules)
+    assert advisory.vendor == "f5"
     first = advisory.rules[4]
     assert (first.product, first.start, first.end, first.end_inclusive, first.origin) == (
         "big-ip_access_policy_manager", "17.1.0", "17.1.1", True, "configurations[0].nodes[0].cpeMatch[4]")
