@@ -49,7 +49,7 @@ def may(user: Any, action: str, model: type[models.Model]) -> bool:
     if role == Role.SOC_ANALYST:
         return not policy.admin_only_write
     if role == Role.UNIT_OFFICER:
-        return policy.officer_may_edit
+        return policy.officer_may_edit and (action != DELETE or policy.officer_may_delete)
     return False
 
 

@@ -28,6 +28,8 @@ class ScopePolicy:
     """Rows with no unit (e.g. contacts of national bodies) are visible to every signed-in user."""
     officer_may_view: bool = True
     officer_may_edit: bool = False
+    officer_may_delete: bool = True
+    """With ``officer_may_edit``: whether editing includes deleting (not for records the SOC follows up)."""
     admin_only_write: bool = False
 
 

@@ -69,7 +69,8 @@ class Finding(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePolicy(unit_path="unit", officer_may_view=True, officer_may_edit=True)
+    # Officers work their findings but never delete one: a deleted finding would vanish from the SOC's follow-up.
+    scope = ScopePolicy(unit_path="unit", officer_may_view=True, officer_may_edit=True, officer_may_delete=False)
 
     class Meta:
         ordering = ["priority", "due_on", "-id"]

@@ -46,7 +46,7 @@ class UnitNotificationPreference(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePolicy(unit_path="unit", officer_may_edit=True)
+    scope = ScopePolicy(unit_path="unit", officer_may_edit=True, officer_may_delete=False)
 
     class Meta:
         verbose_name = _("notification preference")
@@ -101,7 +101,7 @@ class Notice(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     # Officers "change" a notice only by marking it read; nothing creates or deletes one but the services.
-    scope = ScopePolicy(unit_path="unit", officer_may_edit=True)
+    scope = ScopePolicy(unit_path="unit", officer_may_edit=True, officer_may_delete=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -36,14 +36,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     # The operator's letterhead: administrators only; officers do not even read it.
     "constituency.operator": {ADMIN: "vacd", ANALYST: "v", OFFICER: "", AUDITOR: "v"},
     # Findings: officers work on their units' findings; the events (the finding's history) are the SOC's to write.
-    "findings.finding": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vacd", AUDITOR: "v"},
+    "findings.finding": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vac", AUDITOR: "v"},
     "findings.findingevent": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
     # Notifications: officers read and mark their units' notices and set how their units are told; sending and
     # re-sending (deliveries) are the SOC's.
-    "notifications.notice": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vacd", AUDITOR: "v"},
+    "notifications.notice": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vac", AUDITOR: "v"},
     "notifications.noticeattachment": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
     "notifications.delivery": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
-    "notifications.unitnotificationpreference": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vacd", AUDITOR: "v"},
+    "notifications.unitnotificationpreference": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vac", AUDITOR: "v"},
     # Advisories concern every unit: the SOC keeps them (and the alias table); officers see their exposures only.
     "intel.feedsource": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
     "intel.feedbatch": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},

@@ -68,7 +68,7 @@ def test_formula_like_cells_are_defused(login: Any, users: dict, listed: dict) -
 
 def test_headers_follow_the_users_language(login: Any, users: dict, listed: dict) -> None:
     rows = csv_rows(login(users[Role.SOC_ADMIN]).get(EXPORT))  # Vietnamese unless the user switched
-    assert rows[0][0] == "ID" and rows[0][1] != "Unit code"
+    assert rows[0][0] == "Mã số" and rows[0][1] != "Unit code"
 
 
 def test_an_officer_exports_only_their_units(login: Any, users: dict, listed: dict) -> None:
