@@ -229,10 +229,11 @@ def write_bundle(path: Path, products: list[Product], tail: list[Product], count
 
 
 def timed(label: str, action: Any) -> tuple[float, Any]:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = action()
     elapsed = time.perf_counter() - started
-    print(f"{label}: {elapsed:.2f} s")
+    print(f"{label}: {elapsed:.2f} s (this process's CPU {time.process_time() - cpu:.2f} s; load average "
+          f"{os.getloadavg()[0]:.1f})")
     return elapsed, result
 
 

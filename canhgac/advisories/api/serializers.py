@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from canhgac.advisories.models import Advisory, AdvisoryBatch, AffectedProduct, Exposure, Vulnerability
 from canhgac.advisories.parsers import parsers
+from canhgac.advisories.review import explained
 
 
 class RuleSerializer(serializers.ModelSerializer):
@@ -31,6 +32,8 @@ class RuleSerializer(serializers.ModelSerializer):
 class AdvisorySerializer(serializers.ModelSerializer):
     vulnerabilities: serializers.RelatedField[Any, Any, Any] = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="identifier")
+    review = serializers.SerializerMethodField(help_text="What could not be used for matching: code, where in the "
+                                                         "record, the text, and a message.")
 
     class Meta:
         model = Advisory
@@ -38,6 +41,9 @@ class AdvisorySerializer(serializers.ModelSerializer):
                   "known_exploited", "exploited_added", "published", "deadline", "url", "vendor", "vulnerabilities",
                   "review", "batch", "updated_at"]
         read_only_fields = fields
+
+    def get_review(self, advisory: Advisory) -> list[dict[str, str]]:
+        return explained(advisory.review)
 
 
 class AdvisoryDetailSerializer(AdvisorySerializer):

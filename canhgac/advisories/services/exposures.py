@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -111,7 +112,7 @@ def _step(progress: Progress | None, done: int) -> None:
 
 
 def _apply(found: Matches, scope: str, ids: list[int], progress: Progress | None) -> MatchSummary:
-    with _LOCK, transaction.atomic():
+    with _LOCK, transaction.atomic(), _page_cache(len(found.exposed)):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PG_LOCK_KEY])
@@ -120,6 +121,28 @@ def _apply(found: Matches, scope: str, ids: list[int], progress: Progress | None
         summary = _write(found, stored, scope)
         _step(progress, 6)
     return summary
+
+
+BIG_MATCH = 50_000
+SQLITE_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def _page_cache(exposures: int) -> Iterator[None]:
+    """SQLite keeps 2 MB of pages by default: writing a million exposures and findings into their indexes then
+    reads and writes the same pages again and again (twice as slow). A big matching borrows 256 MB, then returns it."""
+    if connection.vendor != "sqlite" or exposures < BIG_MATCH:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 StoredRow = tuple[int, int, str, str]

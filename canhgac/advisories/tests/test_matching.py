@@ -305,3 +305,23 @@ def test_officers_see_only_their_units_advisory_findings_and_exposures(province:
     assert api_as(officer).get(f"/api/findings/{finding(other, 'CVE-2022-22965').pk}/").status_code == 404
     assert set(Exposure.objects.for_user(officer).values_list("asset__name", flat=True)) == {"own", "sub"}
     assert api_as(users[Role.SOC_ANALYST]).get("/api/findings/", {"source": "advisory"}).json()["count"] == 3
+
+
+def test_a_big_matching_borrows_sqlite_pages_and_gives_them_back(province: Any, corpora: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import connection
+
+    from canhgac.advisories.services import exposures
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite setting")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+    monkeypatch.setattr(exposures, "BIG_MATCH", 1)
+    host(province.own_unit, "app", ("VMware", "Spring Framework", "5.3.17"))
+    load(corpora / "cve-json5/CVE-2022-22965.json")
+    assert Exposure.objects.count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone() == (before,)
