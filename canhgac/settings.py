@@ -163,7 +163,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = config.value("CANHGAC_TIME_ZONE")
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+USE_THOUSAND_SEPARATOR = False  # ids in links and forms must never read "1.234"; figures use |intcomma
 FORMAT_MODULE_PATH = ["canhgac.formats"]
 
 STATIC_URL = "/static/"

@@ -88,3 +88,13 @@ def test_vietnamese_formats_group_digits_and_write_dates_day_first(settings):
         assert formats.date_format(date(2026, 9, 2), "SHORT_DATE_FORMAT") == "02/09/2026"
     with translation.override("en"):
         assert formats.number_format(1234567, force_grouping=True) == "1,234,567"
+
+
+def test_plain_numbers_are_never_grouped_so_ids_in_links_and_forms_stay_valid():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("vi"):
+        template = Template('{% load humanize %}<a href="?asset={{ n }}">{{ n|intcomma }}</a>')
+        html = template.render(Context({"n": 12345}))
+    assert html == '<a href="?asset=12345">12.345</a>'
