@@ -42,7 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from feeds import drop_database, fresh_database  # the same throw-away database handling
+from feeds import drop_database  # the same throw-away database handling
 
 TARGET_FULL_S = 60.0
 TARGET_INCREMENTAL_S = 1.0
@@ -243,6 +243,26 @@ def describe(summary: Any) -> str:
             f"findings {summary.opened:,} opened, {summary.refreshed:,} refreshed, {summary.resolved:,} resolved")
 
 
+def fresh_database() -> str | None:
+    """A fresh PostgreSQL database beside the configured one (returned to be dropped), or a fresh SQLite dir."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    url = os.environ.get("CANHGAC_DATABASE_URL", "")
+    os.environ["CANHGAC_DATA_DIR"] = tempfile.mkdtemp(prefix="canhgac-bench-")
+    if not url:
+        return None
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'canhgac'}_bench_advisories"
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ["CANHGAC_DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    return admin_url + "\n" + name
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cves", type=int, default=250_000)
@@ -253,9 +273,6 @@ def main() -> None:
                              "within weeks, a few years behind — about 20 exposures per asset)")
     options = parser.parse_args()
     handle = fresh_database()
-    if handle:
-        os.environ["CANHGAC_DATABASE_URL"] = os.environ["CANHGAC_DATABASE_URL"].replace("_bench_feeds",
-                                                                                        "_bench_advisories")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canhgac.settings")
     import django
 
