@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from canhgac.advisories.models import Advisory, AdvisorySource, Exposure, Vulnerability
+from canhgac.advisories.review import NEEDS_ENTRY
 from canhgac.constituency.filtersets import UnitScopedFilterSet
 from canhgac.findings.models import Severity
 
@@ -36,9 +37,13 @@ class AdvisoryFilterSet(django_filters.FilterSet):
                                Q(reference__icontains=term) | Q(vendor__icontains=term))
 
     def filter_needs_review(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """Advisories with a note only the SOC's entry (or another source's record) can answer."""
         if value is None:
             return queryset
-        return queryset.exclude(review=[]) if value else queryset.filter(review=[])
+        condition = Q()
+        for code in sorted(NEEDS_ENTRY):
+            condition |= Q(review__icontains=f'"code": "{code}"')
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
 class VulnerabilityFilterSet(django_filters.FilterSet):

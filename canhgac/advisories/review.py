@@ -23,6 +23,15 @@ MESSAGES: dict[str, Any] = {
 }
 
 
+NEEDS_ENTRY = frozenset({"no_vendor", "no_usable_product", "free_text", "no_version", "bound_not_version"})
+"""Notes saying matching lacks something only the SOC (or another source's record) can give; the others say how a
+messy record was read."""
+
+
+def needs_entry(notes: list[dict[str, str]]) -> bool:
+    return any(note.get("code") in NEEDS_ENTRY for note in notes)
+
+
 def explained(notes: list[dict[str, str]]) -> list[dict[str, str]]:
     """The stored notes with their message in the active language."""
     return [{**note, "message": str(MESSAGES.get(note.get("code", ""), note.get("code", "")))} for note in notes]

@@ -31,6 +31,7 @@ from canhgac.advisories.naming import Namer
 from canhgac.advisories.parsers import ParsedAdvisory, ParsedRule, RecordError, ReviewNote
 from canhgac.advisories.parsers.base import check_shape, severity_from_cvss
 from canhgac.advisories.reading import Record
+from canhgac.advisories.review import needs_entry
 from canhgac.core.bulk import db_value, insert_rows
 from canhgac.findings.models import Severity
 
@@ -160,7 +161,7 @@ class Store:
         self.tally.created += len(new)
         self.tally.updated += len(changed)
         self.tally.unchanged += len(unchanged_ids)
-        self.tally.needs_review += sum(1 for item in (*new, *changed) if item.parsed.review)
+        self.tally.needs_review += sum(1 for item in (*new, *changed) if needs_entry(_review(item.parsed)))
 
     def _row(self, item: Prepared) -> tuple[Any, ...]:
         advisory = item.parsed

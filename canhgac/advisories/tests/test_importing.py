@@ -60,6 +60,13 @@ def test_a_kev_catalogue_then_its_next_edition(corpora: Path) -> None:
     assert Advisory.objects.get(source_id="CVE-2023-46747").batch == batch  # last delivered by the newer edition
 
 
+def test_a_record_needs_a_soc_entry_only_when_matching_lacks_something(corpora: Path) -> None:
+    assert load(corpora / "cve-json5/CVE-2023-37580.json").batch.needs_review == 0  # the description was read
+    assert load(corpora / "cve-json5/CVE-2023-36761.json").batch.needs_review == 1  # a link where a bound should be
+    unnamed = warning("LOCAL-9", [], [{"vendor": "", "product": "Phần mềm một cửa", "versions": "< 2.0"}])
+    assert load(unnamed).batch.needs_review == 1  # no vendor, no alias
+
+
 def test_the_same_file_twice_changes_nothing(corpora: Path) -> None:
     path = corpora / "cve-json5/CVE-2023-46747.json"
     first = load(path)
