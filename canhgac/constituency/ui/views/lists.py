@@ -40,6 +40,11 @@ class RegistryListView(ScopedListView):
 
     add_label: Any = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """The filterset is the model's (shared with the API); the template is Django's default <model>_list."""
+        super().__init_subclass__(**kwargs)
+        cls.filterset_class = FILTERSETS[cls.model]
+
     def get_queryset(self) -> QuerySet:
         queryset = super().get_queryset()
         if self.filterset is not None:
@@ -58,8 +63,6 @@ class UnitListView(RegistryListView):
     model = Unit  # type: ignore[misc]
     page_title = _("Units")
     add_label = _("New unit")
-    filterset_class = FILTERSETS[Unit]
-    template_name = "constituency/unit_list.html"
     sortable = {"code": "code", "name": "name", "kind": "kind", "parent": "parent__code", "active": "active",
                 "contacts": "contact_count", "netblocks": "netblock_count", "assets": "asset_count"}
 
@@ -79,8 +82,6 @@ class ContactListView(RegistryListView):
     model = Contact  # type: ignore[misc]
     page_title = _("Contacts")
     add_label = _("New contact")
-    filterset_class = FILTERSETS[Contact]
-    template_name = "constituency/contact_list.html"
     sortable = {"name": "name", "unit": "unit__code", "organisation": "organisation", "position": "position",
                 "focal_point": "focal_point"}
 
@@ -92,8 +93,6 @@ class NetblockListView(RegistryListView):
     model = Netblock  # type: ignore[misc]
     page_title = _("Netblocks")
     add_label = _("New netblock")
-    filterset_class = FILTERSETS[Netblock]
-    template_name = "constituency/netblock_list.html"
     sortable = {"block": "first_key", "size": "span_key", "unit": "unit__code", "description": "description"}
 
     def base_queryset(self) -> QuerySet:
@@ -104,8 +103,6 @@ class DomainListView(RegistryListView):
     model = Domain  # type: ignore[misc]
     page_title = _("Domains")
     add_label = _("New domain")
-    filterset_class = FILTERSETS[Domain]
-    template_name = "constituency/domain_list.html"
     sortable = {"name": "name", "purpose": "purpose", "unit": "unit__code"}
 
     def base_queryset(self) -> QuerySet:
@@ -116,8 +113,6 @@ class AssetListView(RegistryListView):
     model = Asset  # type: ignore[misc]
     page_title = _("Assets")
     add_label = _("New asset")
-    filterset_class = FILTERSETS[Asset]
-    template_name = "constituency/asset_list.html"
     sortable = {"name": "name", "hostname": "hostname", "unit": "unit__code", "role": "role",
                 "internet_facing": "internet_facing", "updated": "updated_at"}
 
@@ -130,8 +125,6 @@ class InformationSystemListView(RegistryListView):
     model = InformationSystem  # type: ignore[misc]
     page_title = _("Information systems")
     add_label = _("New information system")
-    filterset_class = FILTERSETS[InformationSystem]
-    template_name = "constituency/informationsystem_list.html"
     sortable = {"name": "name", "unit": "unit__code", "level": "security_level", "assets": "asset_count"}
 
     def base_queryset(self) -> QuerySet:
