@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from canhgac.core.jobs import JobContext, JobError, register
 from canhgac.intel.reading import FeedRefused
 from canhgac.intel.services import JOB_KIND, BatchFile, ensure_source, file_digest, ingest_feed
+from canhgac.intel.warnings import warn_if_automatic
 
 
 @register(JOB_KIND, gettext_lazy("Feed import"))
@@ -38,4 +39,9 @@ def import_feed_file(context: JobContext) -> dict[str, Any]:
         context.log(_("Findings: %(opened)d opened, %(refreshed)d still listed, %(reopened)d reopened, %(verified)d "
                       "fixes verified.") % summary["findings"])
         context.log(_("Read and matched in %(read).1f s, stored in %(store).1f s.") % outcome.seconds)
+    warned = warn_if_automatic(outcome.batch)  # a duplicate too: a run that stopped before warning is completed
+    if warned is not None:
+        summary["warnings"] = warned.counts()
+        context.log(_("Warnings sent at once (the source's setting): %(created)d units, %(emails)d e-mails.")
+                    % summary["warnings"])
     return summary

@@ -6,6 +6,8 @@ holds only what concerns the province (the hits), not the whole list.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -48,6 +50,24 @@ class FeedSource(models.Model):
     description = models.TextField(_("description"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    auto_warn = models.BooleanField(
+        _("warn units at once"), default=False,
+        help_text=_("Send each batch's warnings to the units as soon as it is imported, without waiting for the "
+                    "SOC to read the preview and confirm. Off by default."))
+    # Scheduled pulls (services/pulling.py): fetched over HTTPS when due, imported as a batch through the same path.
+    url = models.URLField(_("URL"), max_length=500, blank=True,
+                          help_text=_("Where scheduled pulls fetch the list (or a MISP feed's directory)."))
+    pull_format = models.CharField(_("format"), max_length=30, blank=True,
+                                   help_text=_("The feed format, “misp-feed” for a MISP feed; empty: recognised."))
+    pull_every = models.DurationField(_("pull interval"), default=datetime.timedelta(days=1))
+    pull_enabled = models.BooleanField(_("pulled on schedule"), default=False)
+    allow_http = models.BooleanField(_("allow plain HTTP"), default=False,
+                                     help_text=_("Pulls use HTTPS only unless this is set."))
+    pulled_at = models.DateTimeField(_("last pulled"), null=True, blank=True)
+    pull_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    pull_etag = models.CharField(_("ETag"), max_length=255, blank=True)
+    pull_last_modified = models.CharField(_("Last-Modified"), max_length=64, blank=True)
+    pull_error = models.TextField(_("last pull error"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope = SOC_ONLY
@@ -155,3 +175,29 @@ class Hit(models.Model):
 
     def __str__(self) -> str:
         return self.indicator
+
+
+class MispEvent(models.Model):
+    """A MISP feed's event as last imported: its manifest timestamp decides whether a later pull imports it again."""
+
+    source = models.ForeignKey(FeedSource, verbose_name=_("source"), on_delete=models.CASCADE,
+                               related_name="misp_events", db_index=False)  # the unique constraint starts with it
+    uuid = models.CharField(_("UUID"), max_length=36)
+    timestamp = models.BigIntegerField(_("event timestamp"))
+    info = models.CharField(_("event"), max_length=255, blank=True)
+    batch = models.ForeignKey(FeedBatch, verbose_name=_("batch"), null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    error = models.TextField(_("why it was refused"), blank=True)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = SOC_ONLY
+
+    class Meta:
+        ordering = ["source", "-timestamp"]
+        verbose_name = _("MISP event")
+        verbose_name_plural = _("MISP events")
+        constraints = [models.UniqueConstraint(fields=["source", "uuid"], name="mispevent_source_uuid")]
+
+    def __str__(self) -> str:
+        return self.info or self.uuid
