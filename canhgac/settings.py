@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "canhgac.intel",
     "canhgac.notifications",
     "canhgac.advisories",
+    "canhgac.duty",
+    "canhgac.awareness",
     "canhgac.web",
 ]
 

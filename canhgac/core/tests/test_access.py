@@ -55,6 +55,22 @@ EXPECTED: dict[str, dict[str, str]] = {
     "advisories.vulnerability": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
     "advisories.productalias": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
     "advisories.exposure": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
+    # Duty: officers keep their units' rosters, people, shifts and assignments; swaps and log lines stay on the
+    # record (the SOC alone removes them); alerts are raised by the watch and only read.
+    "duty.roster": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vacd", AUDITOR: "v"},
+    "duty.dutyperson": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vacd", AUDITOR: "v"},
+    "duty.shift": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vacd", AUDITOR: "v"},
+    "duty.assignment": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vacd", AUDITOR: "v"},
+    "duty.swaprequest": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vac", AUDITOR: "v"},
+    "duty.logentry": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vac", AUDITOR: "v"},
+    "duty.dutyalert": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
+    # Awareness: the SOC writes bulletins; officers read those sent to their units (receipts are recorded by
+    # opening them) and answer the quiz once, never changing an answer afterwards.
+    "awareness.bulletin": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
+    "awareness.bulletinattachment": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
+    "awareness.bulletinrecipient": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
+    "awareness.bulletinread": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
+    "awareness.quizattempt": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vac", AUDITOR: "v"},
 }
 
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AwarenessConfig(AppConfig):
+    name = "canhgac.awareness"
+    label = "awareness"
+    verbose_name = _("Awareness bulletins")

@@ -1,0 +1,98 @@
+"""The watch: who is on duty now, and the gaps of holiday rosters the SOC must hear about.
+
+:func:`detect_duty_gaps` runs every minute (``duty.detect_gaps`` in :mod:`canhgac.core.schedule`). A shift of a
+holiday roster that is about to start (or running) with nobody on it, or running for longer than the roster's
+check-in grace with nobody checked in, raises one :class:`DutyAlert` per shift and kind; the alert is shown on the
+SOC's duty pages and, for a unit's roster, told to the unit in an in-app notice (which the SOC's inbox shows too).
+A gap that is filled (someone assigned, someone checked in) or a shift that ended closes its alert.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from canhgac.duty.models import AlertKind, Assignment, DutyAlert, Roster, Shift
+from canhgac.notifications.content import SourceRef, render_notice
+from canhgac.notifications.services import prepare_notices
+
+UNSTAFFED_LOOKAHEAD = datetime.timedelta(hours=2)
+"""An empty shift is raised this long before it starts, while someone can still be found."""
+NOTICE_KIND = "duty_gap"
+
+
+def running_at(shifts: QuerySet, now: datetime.datetime) -> QuerySet:
+    return shifts.filter(starts_at__lte=now, ends_at__gt=now)
+
+
+def on_duty_at(assignments: QuerySet, now: datetime.datetime | None = None) -> QuerySet:
+    """The (already scoped) assignments of shifts running at ``now``, SOC rosters first, then by unit."""
+    now = now or timezone.now()
+    return (assignments.filter(shift__starts_at__lte=now, shift__ends_at__gt=now)
+            .select_related("shift__roster__unit", "person")
+            .order_by(F("shift__roster__unit__code").asc(nulls_first=True), "shift__roster__name", "person__name"))
+
+
+def unstaffed_now(shifts: QuerySet, now: datetime.datetime | None = None) -> QuerySet:
+    """Running shifts (of the given, scoped rosters) with nobody on them."""
+    now = now or timezone.now()
+    staffed = Assignment.objects.filter(shift=OuterRef("pk"))
+    return running_at(shifts, now).filter(~Exists(staffed)).select_related("roster__unit")
+
+
+@dataclass
+class WatchReport:
+    raised: list[int] = field(default_factory=list)
+    resolved: int = 0
+    notices: int = 0
+
+
+def gap_conditions(now: datetime.datetime) -> dict[str, Q]:
+    """Per kind, which holiday shifts have that gap at ``now`` (each roster has its own check-in grace)."""
+    anyone = Exists(Assignment.objects.filter(shift=OuterRef("pk")))
+    checked_in = Exists(Assignment.objects.filter(shift=OuterRef("pk"), checked_in_at__isnull=False))
+    late = Q(pk__in=[])
+    graces = Roster.objects.filter(holiday=True).order_by().values_list("check_in_grace", flat=True).distinct()
+    for grace in graces:
+        late |= Q(roster__check_in_grace=grace, starts_at__lte=now - datetime.timedelta(minutes=grace))
+    return {
+        AlertKind.UNSTAFFED: Q(starts_at__lte=now + UNSTAFFED_LOOKAHEAD, ends_at__gt=now) & ~anyone,
+        AlertKind.NO_CHECK_IN: late & Q(ends_at__gt=now) & anyone & ~checked_in,
+    }
+
+
+def detect_duty_gaps(now: datetime.datetime | None = None) -> WatchReport:
+    """Raise the alerts of gaps found at ``now`` and close those filled; safe to run twice at once (the unique
+    (shift, kind) alert and notice keys decide)."""
+    now = now or timezone.now()
+    report = WatchReport()
+    holiday = Shift.objects.filter(roster__holiday=True, ends_at__gt=now - datetime.timedelta(days=1))
+    for kind, condition in gap_conditions(now).items():
+        gaps = set(holiday.filter(condition).values_list("pk", flat=True))
+        open_alerts = DutyAlert.objects.filter(kind=kind, resolved_at__isnull=True)
+        report.resolved += open_alerts.exclude(shift_id__in=gaps).update(resolved_at=now)
+        known = set(DutyAlert.objects.filter(kind=kind, shift_id__in=gaps).values_list("shift_id", flat=True))
+        DutyAlert.objects.filter(kind=kind, shift_id__in=gaps, resolved_at__isnull=False).update(resolved_at=None)
+        fresh = [DutyAlert(shift_id=pk, kind=kind, raised_at=now) for pk in sorted(gaps - known)]
+        created = DutyAlert.objects.bulk_create(fresh, ignore_conflicts=True)
+        report.raised += [alert.shift_id for alert in created]
+    report.notices = _tell_units(report.raised, now)
+    return report
+
+
+def _tell_units(shift_ids: list[int], now: datetime.datetime) -> int:
+    """One in-app notice (and e-mail to the focal points) per new alert of a unit's roster."""
+    told = 0
+    alerts = (DutyAlert.objects.filter(shift_id__in=shift_ids, raised_at=now, shift__roster__unit__isnull=False)
+              .select_related("shift__roster__unit"))
+    for alert in alerts:
+        roster = alert.shift.roster
+        content = render_notice("duty/notice/gap", {"alert": alert, "shift": alert.shift, "roster": roster,
+                                                    "unit": roster.unit})
+        prepared = prepare_notices(NOTICE_KIND, f"alert-{alert.pk}", {roster.unit_id: content},
+                                   source=SourceRef.of(alert), now=now)
+        told += len(prepared.created)
+    return told
