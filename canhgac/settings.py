@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "canhgac.advisories",
     "canhgac.duty",
     "canhgac.awareness",
+    "canhgac.letters",
+    "canhgac.directives",
     "canhgac.web",
 ]
 

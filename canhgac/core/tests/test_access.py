@@ -71,6 +71,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     "awareness.bulletinrecipient": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
     "awareness.bulletinread": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
     "awareness.quizattempt": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vac", AUDITOR: "v"},
+    # Directives: the SOC writes and sends them; officers never list the province's directives, they read their
+    # units' copies (with the text and letter), acknowledge them and report per task with evidence, never deleting.
+    "directives.directive": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
+    "directives.recipientgroup": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
+    "directives.directivetask": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
+    "directives.recipient": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vac", AUDITOR: "v"},
+    "directives.taskreport": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vac", AUDITOR: "v"},
+    "directives.evidence": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vac", AUDITOR: "v"},
 }
 
 
