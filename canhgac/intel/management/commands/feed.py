@@ -2,11 +2,14 @@
 
 A file that was already imported (same SHA-256) is recognised and counted once; a refused file (binary, corrupt
 archive, decompression bomb, mostly invalid lines…) stores nothing and makes the command exit 1 after the others.
-``canhgac feed formats`` lists the formats the import recognises.
+``canhgac feed formats`` lists the formats the import recognises. A directory or zip holding a MISP feed
+(``manifest.json`` and one file per event) imports the feed's new and changed events, one batch each.
+``canhgac feed source add|list|pull`` manages the sources pulled on schedule (``intel/management/sources.py``).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -18,9 +21,12 @@ from django.utils.translation import gettext as _
 from canhgac.core.audit import current_actor
 from canhgac.core.management.base import CanhgacCommand, add_as_user, follow_job, print_table
 from canhgac.core.models import Channel, Job, JobState
+from canhgac.intel.management.sources import add_source_parser, handle_source
 from canhgac.intel.parsers import parsers
 from canhgac.intel.parsers.delimited import FIELDS
-from canhgac.intel.services import DEFAULT_SOURCE, current_period, import_feed
+from canhgac.intel.reading import FeedRefused
+from canhgac.intel.services import DEFAULT_SOURCE, current_period, ensure_source, import_feed
+from canhgac.intel.services.mispfeed import FeedFiles, import_misp_feed, local_feed
 
 SHOWN_INVALID = 10
 
@@ -37,7 +43,7 @@ class Command(CanhgacCommand):
              "and match them to the units owning the addresses; or list the formats.")
 
     def add_arguments(self, parser: Any) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="import|formats")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="import|formats|source")
         importing = actions.add_parser("import", help=_("import feed files, one batch each"))
         importing.add_argument("files", nargs="+", metavar="FILE", help=_("the feed files"))
         importing.add_argument("--source", default=DEFAULT_SOURCE, metavar="NAME",
@@ -56,10 +62,14 @@ class Command(CanhgacCommand):
         add_as_user(importing)
         formats = actions.add_parser("formats", help=_("list the formats the import recognises"))
         formats.add_argument("--json", action="store_true", help=_("print as JSON"))
+        add_source_parser(actions)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "formats":
             self.list_formats(options["json"])
+            return
+        if options["action"] == "source":
+            handle_source(self, options)
             return
         outcomes = [self.import_file(path, options) for path in options["files"]]
         if options["json"]:
@@ -71,6 +81,12 @@ class Command(CanhgacCommand):
 
     def import_file(self, path: str, options: dict[str, Any]) -> dict[str, Any]:
         period = options["period"] or current_period()
+        try:
+            feed = local_feed(Path(path))
+        except FeedRefused as refusal:
+            return self.refused(path, None, str(refusal), options["json"])
+        if feed is not None:
+            return self.import_misp(path, feed, period, options)
         try:
             job = import_feed(path, options["source"], options["reference"], period, current_actor().user,
                               format_name=options["format"], columns=dict(options["column"]), channel=Channel.CLI)
@@ -89,6 +105,23 @@ class Command(CanhgacCommand):
         if not options["json"]:
             self.describe(path, job)
         return {"file": path, "job": job.pk, "state": job.state, "result": job.result}
+
+    def import_misp(self, path: str, feed: FeedFiles, period: str, options: dict[str, Any]) -> dict[str, Any]:
+        """A MISP feed: its new and changed events, each a batch (no job: the events are read one at a time)."""
+        try:
+            outcome = import_misp_feed(feed, ensure_source(options["source"]), period=period,
+                                       user=current_actor().user)
+        except FeedRefused as refusal:
+            return self.refused(path, None, str(refusal), options["json"])
+        result = outcome.as_dict()
+        if not options["json"]:
+            self.stdout.write(_("%(file)s (MISP feed): %(events)d events, %(imported)d imported, %(unchanged)d "
+                                "unchanged, %(without_ips)d without IP addresses, %(refused)d refused.")
+                              % {**result, "file": path, "refused": len(outcome.refused)})
+            for item in outcome.refused[:SHOWN_INVALID]:
+                self.stderr.write(f"  {item['uuid']}: {item['error']}")
+        state = JobState.FAILED if outcome.refused else JobState.SUCCEEDED
+        return {"file": path, "job": None, "state": state, "result": result}
 
     def refused(self, path: str, job: Job | None, error: str, as_json: bool,
                 invalid: list[list[Any]] | None = None) -> dict[str, Any]:
