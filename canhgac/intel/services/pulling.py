@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from canhgac.core import jobs
-from canhgac.core.audit import build_entry, diff, snapshot
-from canhgac.core.models import AuditAction, Channel, JobState
+from canhgac.core.audit import build_entry, current_actor, diff, snapshot
+from canhgac.core.models import AuditAction, JobState
 from canhgac.intel.models import FeedSource, source_name_validator
 from canhgac.intel.parsers import parsers
 from canhgac.intel.reading import FeedRefused
@@ -132,7 +132,7 @@ def _pull_list(source: FeedSource, client: httpx.Client, user: Any) -> PullOutco
     if download.content is None:
         return PullOutcome(source.name, "unchanged")
     job = create_feed_job(download.content, source.name, "", current_period(), user, filename=download.filename,
-                          format_name=source.pull_format, channel=Channel.SYSTEM)
+                          format_name=source.pull_format, channel=current_actor().channel)
     job = jobs.execute(job.pk)
     if job.state != JobState.SUCCEEDED:
         return PullOutcome(source.name, "failed", job.error, job.pk)  # validators kept: the same file is refused
