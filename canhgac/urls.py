@@ -7,6 +7,7 @@ urlpatterns = [
     path("registry/", include("canhgac.constituency.ui.urls")),
     path("findings/", include("canhgac.findings.ui.urls")),
     path("notifications/", include("canhgac.notifications.ui.urls")),
+    path("duty/", include("canhgac.duty.ui.urls")),
     path("system/", include("canhgac.core.ui.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("canhgac.api_urls")),

@@ -41,6 +41,15 @@ from canhgac.constituency.tests.factories import (
 )
 from canhgac.core.access import Role
 from canhgac.core.models import AuditEntry, Job
+from canhgac.duty.tests.factories import (
+    AssignmentFactory,
+    DutyAlertFactory,
+    DutyPersonFactory,
+    LogEntryFactory,
+    RosterFactory,
+    ShiftFactory,
+    SwapRequestFactory,
+)
 from canhgac.findings.tests.factories import FindingFactory
 from canhgac.notifications.tests.factories import AttachmentFactory, NoticeFactory
 
@@ -97,6 +106,9 @@ RULES: dict[str, dict[Any, str]] = {
     "officer_reads_list": {ADMIN: "listed listed - -", ANALYST: "listed listed - -", OFFICER: "listed hidden - -",
                            AUDITOR: "listed listed - -"},
     "officer_reads": {ADMIN: "ok ok - -", ANALYST: "ok ok - -", OFFICER: "ok 404 - -", AUDITOR: "ok ok - -"},
+    # a secret link (the duty calendar): no session is asked, only the token; the probes fill it with an id,
+    # which is no token, so everyone gets 404 (the real link: duty/tests/test_feed.py)
+    "secret_link": {role: "404 404 - -" for role in (ADMIN, ANALYST, OFFICER, AUDITOR, ANON)},
 }
 
 
@@ -184,6 +196,26 @@ ROUTES: dict[str, Row] = {
     "notifications:attachment_download": Row("attachment", "soc_edits"),
     "notifications:preference_list": Row("unit", "console_list"),
     "notifications:preference_update": Row("unit", "console_officer_change"),  # by unit id
+    # Console: duty (duty/ui; rows of other units and the SOC's own roster: duty/tests/test_ui.py)
+    "duty:now": Row(None, "signed_in"),  # officers: their units' shifts only (test_ui.py)
+    "duty:roster_list": Row("roster", "console_list"),
+    "duty:roster_create": Row("roster", "console_officer_add"),
+    "duty:roster_detail": Row("roster", "officer_edits"),
+    "duty:roster_update": Row("roster", "console_officer_change"),
+    "duty:roster_generate": Row("roster", "console_officer_change"),  # POST only
+    "duty:roster_log": Row("roster", "officer_edits"),  # auditors read the log, never write in it
+    "duty:shift_assign": Row("shift", "console_officer_change"),  # POST only
+    "duty:assignment_remove": Row("assignment", "console_officer_change"),  # POST only
+    "duty:assignment_checkin": Row("assignment", "console_officer_change"),  # POST only
+    "duty:swap_request": Row("assignment", "console_officer_change"),
+    "duty:swap_answer": Row("swap", "console_officer_change"),  # POST only
+    "duty:person_list": Row("dutyperson", "console_list"),
+    "duty:person_create": Row("dutyperson", "console_officer_add"),
+    "duty:person_detail": Row("dutyperson", "officer_edits"),
+    "duty:person_update": Row("dutyperson", "console_officer_change"),
+    "duty:person_rotate_feed": Row("dutyperson", "console_officer_change"),  # POST only
+    "duty:alert_list": Row("dutyalert", "console_list"),
+    "duty:feed": Row("dutyperson", "secret_link"),
     # API: registry
     "api-root": Row(None, "signed_in"),
     "unit-list": Row("unit", "soc_edits_list"),
@@ -219,6 +251,21 @@ ROUTES: dict[str, Row] = {
     "advisorybatch-detail": Row("advisorybatch", "soc_reads"),
     "exposure-list": Row("exposure", "officer_reads_list"),
     "exposure-detail": Row("exposure", "officer_reads"),
+    # API: duty (duty/tests/test_api.py)
+    "duty-roster-list": Row("roster", "officer_reads_list"),
+    "duty-roster-detail": Row("roster", "officer_reads"),
+    "duty-person-list": Row("dutyperson", "officer_reads_list"),
+    "duty-person-detail": Row("dutyperson", "officer_reads"),
+    "duty-shift-list": Row("shift", "officer_reads_list"),
+    "duty-shift-detail": Row("shift", "officer_reads"),
+    "duty-shift-now": Row(None, "signed_in"),  # scoped like the list: test_api.py
+    "duty-assignment-list": Row("assignment", "officer_reads_list"),
+    "duty-assignment-detail": Row("assignment", "officer_reads"),
+    "duty-assignment-checkin": Row("assignment", "officer_action"),
+    "duty-logentry-list": Row("logentry", "officer_edits_list"),
+    "duty-logentry-detail": Row("logentry", "officer_reads"),
+    "duty-alert-list": Row("dutyalert", "officer_reads_list"),
+    "duty-alert-detail": Row("dutyalert", "officer_reads"),
     # API: accounts, jobs, audit
     "me-list": Row(None, "signed_in"),
     "token-list": Row("token", "own_list"),
@@ -321,6 +368,16 @@ def world(province: Any, users: dict) -> dict[str, Any]:  # type: ignore[type-ar
         "vulnerability": (advisory.vulnerabilities.get(),) * 2,
         "advisorybatch": (AdvisoryBatchFactory(),) * 2,
         "exposure": (ExposureFactory(asset__unit=province.own_unit), ExposureFactory(asset__unit=province.other_unit)),
+        "roster": (RosterFactory(unit=province.own_unit), RosterFactory(unit=province.other_unit)),
+        "dutyperson": (DutyPersonFactory(unit=province.own_unit), DutyPersonFactory(unit=province.other_unit)),
+        "shift": (ShiftFactory(roster__unit=province.own_unit), ShiftFactory(roster__unit=province.other_unit)),
+        "assignment": (AssignmentFactory(shift__roster__unit=province.own_unit),
+                       AssignmentFactory(shift__roster__unit=province.other_unit)),
+        "swap": (SwapRequestFactory(offered__shift__roster__unit=province.own_unit),
+                 SwapRequestFactory(offered__shift__roster__unit=province.other_unit)),
+        "logentry": (LogEntryFactory(roster__unit=province.own_unit), LogEntryFactory(roster__unit=province.other_unit)),
+        "dutyalert": (DutyAlertFactory(shift__roster__unit=province.own_unit),
+                      DutyAlertFactory(shift__roster__unit=province.other_unit)),
     }
 
 
@@ -355,6 +412,7 @@ def _create_payload(target: str, obj: Any, world: dict[str, Any]) -> dict[str, A
         "user": lambda: {"username": f"new{count}", "role": "unit_officer", "units": [unit.pk],
                          "password": "Mật-khẩu-đủ-dài-2026"},
         "token": lambda: {"name": f"t{count}"},
+        "logentry": lambda: {"roster": obj.roster_id, "text": f"Kiểm tra {count}"},
     }
     return payloads[target]() if target in payloads else {}
 

@@ -29,7 +29,8 @@ def person_calendar(person: DutyPerson, now: datetime.datetime | None = None) ->
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    assignments = (Assignment.objects.filter(person=person, shift__ends_at__gte=now - datetime.timedelta(days=PAST_DAYS))
+    since = now - datetime.timedelta(days=PAST_DAYS)
+    assignments = (Assignment.objects.filter(person=person, shift__ends_at__gte=since)
                    .select_related("shift__roster__unit").order_by("shift__starts_at", "pk"))
     with translation.override(LETTER_LANGUAGE):
         calendar.add("x-wr-calname", _("Duty of %(name)s") % {"name": person.name})

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -51,7 +52,7 @@ class Roster(models.Model):
         _("holiday period"), default=False,
         help_text=_("The SOC is alerted when a shift has nobody on it or nobody checked in."))
     check_in_grace = models.PositiveSmallIntegerField(
-        _("check-in grace (minutes)"), default=15,
+        _("check-in grace (minutes)"), default=15, validators=[MaxValueValidator(24 * 60)],
         help_text=_("How long after a shift starts nobody having checked in raises an alert."))
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)

@@ -141,9 +141,10 @@ def _local(moment: datetime.datetime) -> str:
 
 def save_person(person: DutyPerson, before: dict[str, Any] | None = None) -> DutyPerson:
     person.full_clean()
-    if person.user_id is not None and person.user is not None and person.unit_id is not None:
-        if person.user.role == Role.UNIT_OFFICER and person.unit_id not in person.user.scope_unit_ids():
-            raise ValidationError({"user": _("This account does not belong to the person's unit.")})
+    account = person.user if person.user_id is not None else None
+    if account is not None and person.unit_id is not None and account.role == Role.UNIT_OFFICER \
+            and person.unit_id not in account.scope_unit_ids():
+        raise ValidationError({"user": _("This account does not belong to the person's unit.")})
     save_audited(person, before)
     return person
 

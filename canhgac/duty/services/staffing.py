@@ -150,7 +150,7 @@ def cancel_swap(user: Any, swap: SwapRequest) -> SwapRequest:
 def add_log_entry(user: Any, roster: Roster, text: str, kind: str = LogKind.ENTRY, shift: Shift | None = None,
                   now: datetime.datetime | None = None) -> LogEntry:
     """A line of the shift log; by default on the shift running now. Log lines are never edited."""
-    _require(may_write(user, ADD, roster) or _on_roster(user, roster))
+    _require(may_write_log(user, roster))
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write what happened.")})
@@ -168,6 +168,9 @@ def add_log_entry(user: Any, roster: Roster, text: str, kind: str = LogKind.ENTR
     return entry
 
 
-def _on_roster(user: Any, roster: Roster) -> bool:
+def may_write_log(user: Any, roster: Roster) -> bool:
+    """Those keeping the roster, and the people on it (a SOC analyst on a shift of the SOC's roster, say)."""
+    if may_write(user, ADD, roster):
+        return True
     return Assignment.objects.filter(shift__roster=roster, person__user_id=getattr(user, "pk", None)).exists()
 

@@ -3,7 +3,17 @@ import datetime
 import factory
 
 from canhgac.constituency.tests.factories import UnitFactory
-from canhgac.duty.models import Assignment, DutyPerson, LogEntry, Roster, Shift, ShiftPattern
+from canhgac.duty.models import (
+    AlertKind,
+    Assignment,
+    DutyAlert,
+    DutyPerson,
+    LogEntry,
+    Roster,
+    Shift,
+    ShiftPattern,
+    SwapRequest,
+)
 
 HCM = datetime.timezone(datetime.timedelta(hours=7))
 
@@ -34,7 +44,8 @@ class ShiftFactory(factory.django.DjangoModelFactory):
         model = Shift
 
     roster = factory.SubFactory(RosterFactory)
-    starts_at = factory.Sequence(lambda n: datetime.datetime(2026, 4, 30, 7, tzinfo=HCM) + datetime.timedelta(hours=8 * n))
+    starts_at = factory.Sequence(lambda n: datetime.datetime(2026, 4, 30, 7, tzinfo=HCM)
+                                 + datetime.timedelta(hours=8 * n))
     ends_at = factory.LazyAttribute(lambda shift: shift.starts_at + datetime.timedelta(hours=8))
     number = 1
 
@@ -53,3 +64,19 @@ class LogEntryFactory(factory.django.DjangoModelFactory):
 
     roster = factory.SubFactory(RosterFactory)
     text = "Kiểm tra cổng thông tin: bình thường."
+
+
+class SwapRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SwapRequest
+
+    offered = factory.SubFactory(AssignmentFactory)
+    taker = factory.SubFactory(DutyPersonFactory, unit=factory.SelfAttribute("..offered.shift.roster.unit"))
+
+
+class DutyAlertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DutyAlert
+
+    shift = factory.SubFactory(ShiftFactory)
+    kind = AlertKind.UNSTAFFED

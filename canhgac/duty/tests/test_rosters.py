@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def local(shift: Shift) -> tuple[str, str]:
-    return (shift.starts_at.astimezone(HCM).strftime("%d/%m %H:%M"), shift.ends_at.astimezone(HCM).strftime("%d/%m %H:%M"))
+    return (f"{shift.starts_at.astimezone(HCM):%d/%m %H:%M}", f"{shift.ends_at.astimezone(HCM):%d/%m %H:%M}")
 
 
 def test_three_eights_over_two_days_cross_midnight_in_local_time() -> None:
@@ -30,7 +31,7 @@ def test_three_eights_over_two_days_cross_midnight_in_local_time() -> None:
     assert [shift.number for shift in shifts] == [1, 2, 3, 1, 2, 3]
     # the night shift starts on 30/4 local time, which is 16:00 UTC the same day; no gap, no overlap
     assert shifts[2].starts_at == datetime.datetime(2026, 4, 30, 16, tzinfo=datetime.UTC)
-    assert all(a.ends_at == b.starts_at for a, b in zip(shifts, shifts[1:], strict=False))
+    assert all(a.ends_at == b.starts_at for a, b in itertools.pairwise(shifts))
 
 
 def test_a_day_starting_at_local_midnight_is_the_previous_utc_day() -> None:
