@@ -106,6 +106,8 @@ RULES: dict[str, dict[Any, str]] = {
     "officer_reads_list": {ADMIN: "listed listed - -", ANALYST: "listed listed - -", OFFICER: "listed hidden - -",
                            AUDITOR: "listed listed - -"},
     "officer_reads": {ADMIN: "ok ok - -", ANALYST: "ok ok - -", OFFICER: "ok 404 - -", AUDITOR: "ok ok - -"},
+    # a console page about a whole batch (its warnings to the units): the SOC and auditors read it, the SOC acts
+    "soc_console": {ADMIN: OK4, ANALYST: OK4, OFFICER: "403 403 403 403", AUDITOR: "ok ok 403 403"},
     # a secret link (the duty calendar): no session is asked, only the token; the probes fill it with an id,
     # which is no token, so everyone gets 404 (the real link: duty/tests/test_feed.py)
     "secret_link": {role: "404 404 - -" for role in (ADMIN, ANALYST, OFFICER, AUDITOR, ANON)},
@@ -196,6 +198,7 @@ ROUTES: dict[str, Row] = {
     "notifications:attachment_download": Row("attachment", "soc_edits"),
     "notifications:preference_list": Row("unit", "console_list"),
     "notifications:preference_update": Row("unit", "console_officer_change"),  # by unit id
+    "intel:batch_warnings": Row("feedbatch", "soc_console"),  # preview and send: intel/tests/test_warnings.py
     # Console: duty (duty/ui; rows of other units and the SOC's own roster: duty/tests/test_ui.py)
     "duty:now": Row(None, "signed_in"),  # officers: their units' shifts only (test_ui.py)
     "duty:roster_list": Row("roster", "console_list"),
