@@ -12,6 +12,10 @@ must hold), alternatives by ``;`` or ``|``, ``5.3.x`` for a branch, a bare versi
 every version; ``"status": "unaffected"`` for a fixed version. The SOC's rules override every other source's for the
 CVEs and products they name. The warning's identity is its reference (or its title when there is none): importing
 it again updates it.
+
+A warning the SOC chose from data ("Microsoft, high or critical, published May–Dec 2023") carries the query as
+``"selection"`` and the CVEs it found, and may name no product: the CVEs' own records say which versions are
+affected, and the warning adds its letter, deadline and severity to them.
 """
 
 from __future__ import annotations
@@ -84,11 +88,25 @@ def parse_warning(warning: dict[str, Any]) -> ParsedAdvisory:
         published=day(warning, "reference_date", "") or day(warning, "published", ""),
         url=text(warning, "url", "", limit=500), vendor=text(warning, "vendor", "", limit=120),
     )
-    if not objects(warning, "affected", ""):
+    selection = _selection(warning, cves)
+    if selection is not None:
+        advisory.details["selection"] = selection
+    elif not objects(warning, "affected", ""):
         raise RecordError("affected", _("name at least one affected product"))
     for path, entry in objects(warning, "affected", ""):
         _affected(advisory, entry, path)
     return advisory
+
+
+def _selection(warning: dict[str, Any], cves: list[str]) -> dict[str, str] | None:
+    """The query a warning chosen from data came from (its criteria as text), which must have found some CVEs;
+    ``None`` for a warning typed from a letter."""
+    if warning.get("selection") is None:
+        return None
+    chosen = obj(warning["selection"], "selection")
+    if not cves:
+        raise RecordError("cves", _("a warning chosen from data names the CVEs it chose"))
+    return {key[:40]: text(chosen, key, "selection", limit=500) for key in list(chosen)[:20]}
 
 
 def _severity(warning: dict[str, Any], cvss: float | None) -> str:
