@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("canhgac.accounts.ui.urls")),
     path("registry/", include("canhgac.constituency.ui.urls")),
     path("findings/", include("canhgac.findings.ui.urls")),
+    path("advisories/", include("canhgac.advisories.ui.urls")),
     path("notifications/", include("canhgac.notifications.ui.urls")),
     path("duty/", include("canhgac.duty.ui.urls")),
     path("system/", include("canhgac.core.ui.urls")),

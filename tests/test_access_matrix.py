@@ -198,6 +198,18 @@ ROUTES: dict[str, Row] = {
     "notifications:attachment_download": Row("attachment", "soc_edits"),
     "notifications:preference_list": Row("unit", "console_list"),
     "notifications:preference_update": Row("unit", "console_officer_change"),  # by unit id
+    # Console: advisories (advisories/ui; officers' rows and counts: advisories/tests/test_ui_pages.py)
+    "advisories:advisory_list": Row(None, "soc_reads"),
+    "advisories:advisory_export": Row(None, "soc_reads"),
+    "advisories:advisory_import": Row(None, "console_soc_write"),
+    "advisories:warning_list": Row("warning", "console_list"),  # officers: the warnings hitting their units
+    "advisories:warning_create": Row(None, "console_soc_write"),
+    "advisories:warning_from_data": Row(None, "console_soc_write"),
+    "advisories:overdue_list": Row(None, "signed_in"),  # officers: their units' findings only
+    "advisories:advisory_detail": Row("warning", "officer_reads"),  # officers: warnings hitting their units
+    "advisories:warning_export": Row("warning", "officer_reads"),
+    "advisories:notice_preview": Row("warning", "console_soc_write"),  # POST sends; needs confirm=send
+    "advisories:vulnerability_detail": Row("exposed", "officer_reads"),
     "intel:batch_warnings": Row("feedbatch", "soc_console"),  # preview and send: intel/tests/test_warnings.py
     # Console: duty (duty/ui; rows of other units and the SOC's own roster: duty/tests/test_ui.py)
     "duty:now": Row(None, "signed_in"),  # officers: their units' shifts only (test_ui.py)
@@ -370,7 +382,12 @@ def world(province: Any, users: dict) -> dict[str, Any]:  # type: ignore[type-ar
         "advisory": (advisory := AdvisoryFactory(), advisory),
         "vulnerability": (advisory.vulnerabilities.get(),) * 2,
         "advisorybatch": (AdvisoryBatchFactory(),) * 2,
-        "exposure": (ExposureFactory(asset__unit=province.own_unit), ExposureFactory(asset__unit=province.other_unit)),
+        "exposure": (own_exposure := ExposureFactory(asset__unit=province.own_unit),
+                     other_exposure := ExposureFactory(asset__unit=province.other_unit)),
+        # a warning (and a vulnerability) that hits the officer's unit / only another unit
+        "warning": (AdvisoryFactory(vulnerabilities=[own_exposure.vulnerability]),
+                    AdvisoryFactory(vulnerabilities=[other_exposure.vulnerability])),
+        "exposed": (own_exposure.vulnerability, other_exposure.vulnerability),
         "roster": (RosterFactory(unit=province.own_unit), RosterFactory(unit=province.other_unit)),
         "dutyperson": (DutyPersonFactory(unit=province.own_unit), DutyPersonFactory(unit=province.other_unit)),
         "shift": (ShiftFactory(roster__unit=province.own_unit), ShiftFactory(roster__unit=province.other_unit)),
