@@ -8,6 +8,7 @@ urlpatterns = [
     path("findings/", include("canhgac.findings.ui.urls")),
     path("advisories/", include("canhgac.advisories.ui.urls")),
     path("directives/", include("canhgac.directives.ui.urls")),
+    path("directives/", include("canhgac.directives.ui.urls")),
     path("notifications/", include("canhgac.notifications.ui.urls")),
     path("duty/", include("canhgac.duty.ui.urls")),
     path("system/", include("canhgac.core.ui.urls")),

@@ -41,6 +41,7 @@ from canhgac.constituency.tests.factories import (
 )
 from canhgac.core.access import Role
 from canhgac.core.models import AuditEntry, Job
+from canhgac.directives.tests.factories import DirectiveFactory, EvidenceFactory, RecipientFactory, ReportFactory
 from canhgac.duty.tests.factories import (
     AssignmentFactory,
     DutyAlertFactory,
@@ -106,6 +107,9 @@ RULES: dict[str, dict[Any, str]] = {
     "officer_reads_list": {ADMIN: "listed listed - -", ANALYST: "listed listed - -", OFFICER: "listed hidden - -",
                            AUDITOR: "listed listed - -"},
     "officer_reads": {ADMIN: "ok ok - -", ANALYST: "ok ok - -", OFFICER: "ok 404 - -", AUDITOR: "ok ok - -"},
+    # API of what the SOC writes and reads alone (directives): officers are refused, auditors read
+    "soc_writes_list": {ADMIN: "listed listed pass pass", ANALYST: "listed listed pass pass",
+                        OFFICER: "403 403 403 403", AUDITOR: "listed listed 403 403"},
     # a console page about a whole batch (its warnings to the units): the SOC and auditors read it, the SOC acts
     "soc_console": {ADMIN: OK4, ANALYST: OK4, OFFICER: "403 403 403 403", AUDITOR: "ok ok 403 403"},
     # a secret link (the duty calendar): no session is asked, only the token; the probes fill it with an id,
@@ -281,6 +285,32 @@ ROUTES: dict[str, Row] = {
     "duty-logentry-detail": Row("logentry", "officer_reads"),
     "duty-alert-list": Row("dutyalert", "officer_reads_list"),
     "duty-alert-detail": Row("dutyalert", "officer_reads"),
+    # Console: directives (directives/ui; officers work on their units' copies: directives/tests/test_ui.py)
+    "directives:directive_list": Row(None, "soc_reads"),
+    "directives:directive_create": Row(None, "console_soc_write"),
+    "directives:directive_detail": Row("directive", "soc_reads"),
+    "directives:directive_update": Row("directive", "console_soc_write"),
+    "directives:directive_distribute": Row("directive", "console_soc_write"),  # POST only; goes to the job
+    "directives:directive_letter": Row("directive", "soc_reads"),
+    "directives:directive_matrix": Row("directive", "soc_reads"),
+    "directives:directive_export": Row("directive", "soc_reads"),
+    "directives:recipient_list": Row("recipient", "console_list"),  # rows of other units: test_ui.py
+    "directives:recipient_detail": Row("recipient", "officer_reads"),
+    "directives:recipient_acknowledge": Row("recipient", "console_officer_change"),  # POST only
+    "directives:recipient_letter": Row("recipient", "officer_reads"),
+    "directives:report_update": Row("directivereport", "console_officer_change"),  # GET goes to the copy
+    "directives:evidence_download": Row("evidence", "officer_reads"),
+    # API: directives (directives/tests/test_api.py)
+    "directive-list": Row("directive", "soc_writes_list"),
+    "directive-detail": Row("directive", "soc_reads"),
+    "directive-distribute": Row("directive", "soc_action"),
+    "directive-summary": Row("directive", "soc_reads"),
+    "directivecopy-list": Row("recipient", "officer_reads_list"),
+    "directivecopy-detail": Row("recipient", "officer_reads"),
+    "directivecopy-acknowledge": Row("recipient", "officer_action"),
+    "directivereport-list": Row("directivereport", "officer_reads_list"),
+    "directivereport-detail": Row("directivereport", "officer_edits"),  # PATCH reports; an empty body changes nothing
+    "directivereport-evidence": Row("directivereport", "officer_action"),
     # API: accounts, jobs, audit
     "me-list": Row(None, "signed_in"),
     "token-list": Row("token", "own_list"),
@@ -389,6 +419,12 @@ def world(province: Any, users: dict) -> dict[str, Any]:  # type: ignore[type-ar
                     AdvisoryFactory(vulnerabilities=[other_exposure.vulnerability])),
         "exposed": (own_exposure.vulnerability, other_exposure.vulnerability),
         "roster": (RosterFactory(unit=province.own_unit), RosterFactory(unit=province.other_unit)),
+        "directive": (directive := DirectiveFactory(), directive),
+        "recipient": (RecipientFactory(unit=province.own_unit), RecipientFactory(unit=province.other_unit)),
+        "directivereport": (ReportFactory(recipient__unit=province.own_unit),
+                            ReportFactory(recipient__unit=province.other_unit)),
+        "evidence": (EvidenceFactory(report__recipient__unit=province.own_unit),
+                     EvidenceFactory(report__recipient__unit=province.other_unit)),
         "dutyperson": (DutyPersonFactory(unit=province.own_unit), DutyPersonFactory(unit=province.other_unit)),
         "shift": (ShiftFactory(roster__unit=province.own_unit), ShiftFactory(roster__unit=province.other_unit)),
         "assignment": (AssignmentFactory(shift__roster__unit=province.own_unit),

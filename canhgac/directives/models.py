@@ -14,13 +14,14 @@ text and letter), reports and evidence, so every officer page is scoped by the u
 from __future__ import annotations
 
 import datetime
+import os
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from canhgac.core.scoping import ScopedQuerySet, ScopePolicy
@@ -209,15 +210,25 @@ class TaskReport(models.Model):
         return f"{self.recipient.unit.code}: {self.task.title}"[:255]
 
 
-class _EvidenceStorage(LazyObject):
-    """Evidence files under ``CANHGAC_DATA_DIR/evidence`` (settings read when first used, so tests can move it)."""
+class EvidenceStorage(FileSystemStorage):
+    """Evidence files under ``CANHGAC_DATA_DIR/evidence``, the directory read at each use (tests move it)."""
 
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.DATA_DIR / "evidence", file_permissions_mode=0o600,
-                                          directory_permissions_mode=0o700)
+    def __init__(self) -> None:
+        super().__init__(file_permissions_mode=0o600, directory_permissions_mode=0o700)
+
+    @property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(Path(settings.DATA_DIR) / "evidence")
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+    def deconstruct(self) -> tuple[str, tuple, dict]:
+        return ("canhgac.directives.models.EvidenceStorage", (), {})
 
 
-evidence_storage = _EvidenceStorage()
+evidence_storage = EvidenceStorage()
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

@@ -21,9 +21,9 @@ class ConversionError(RuntimeError):
     """LibreOffice is missing or could not convert the document; the message says which and how to fix it."""
 
 
-def find_soffice(candidates: tuple[str, ...] = CANDIDATES) -> str | None:
+def find_soffice(candidates: tuple[str, ...] | None = None) -> str | None:
     """The LibreOffice binary: the first of the usual names and places found."""
-    for candidate in candidates:
+    for candidate in CANDIDATES if candidates is None else candidates:
         found = shutil.which(candidate)
         if found:
             return found
@@ -32,6 +32,8 @@ def find_soffice(candidates: tuple[str, ...] = CANDIDATES) -> str | None:
 
 def to_pdf(docx: bytes, timeout: float = TIMEOUT) -> bytes:
     """The PDF of a DOCX document. Raises :class:`ConversionError` when LibreOffice is absent or fails."""
+    if not docx.startswith(b"PK\x03\x04"):
+        raise ConversionError("Not a DOCX document (a DOCX file is a ZIP package): nothing to convert.")
     binary = find_soffice()
     if binary is None:
         raise ConversionError("LibreOffice is not installed (no soffice found): install it, e.g. "

@@ -31,8 +31,10 @@ from canhgac.letters.content import LetterContent, LetterTable, letter_date, lis
 FONT = "Times New Roman"
 BODY_PT = 14
 HEADER_PT = 13
-LEFT_COLUMN, RIGHT_COLUMN = Cm(7.4), Cm(9.1)
-"""Together the 165 mm between the margins (210 − 30 − 15)."""
+LEFT_COLUMN, RIGHT_COLUMN = Cm(7.6), Cm(9.6)
+"""Together 172 mm: the header reaches 3.5 mm past each margin (as the decree's samples do) so that a body's
+name like "SỞ KHOA HỌC VÀ CÔNG NGHỆ" and the motto each keep to one line."""
+TABLE_SHIFT = Cm(-0.35)
 FIRST_LINE = Cm(1.27)
 SIGNATURE_SPACE = 4
 """Empty lines left for the signature and seal."""
@@ -131,8 +133,8 @@ def _short_rule(cell: _Cell, width: float) -> None:
 
 def _borderless_table(document: DocumentObject, rows: int) -> list[tuple[_Cell, _Cell]]:
     table = document.add_table(rows=rows, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _tight(table._tbl)
     cells = []
     for row in table.rows:
         left, right = row.cells
@@ -141,6 +143,22 @@ def _borderless_table(document: DocumentObject, rows: int) -> list[tuple[_Cell, 
     for column, width in zip(table.columns, (LEFT_COLUMN, RIGHT_COLUMN), strict=True):
         column.width = width
     return cells
+
+
+def _tight(table: object) -> None:
+    """No cell padding, and the table shifted left by :data:`TABLE_SHIFT` (it is wider than the text)."""
+    properties = table.tblPr  # type: ignore[attr-defined]
+    indent = OxmlElement("w:tblInd")
+    indent.set(qn("w:w"), str(int(TABLE_SHIFT.twips)))
+    indent.set(qn("w:type"), "dxa")
+    properties.append(indent)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "0")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    properties.append(margins)
 
 
 def _header(document: DocumentObject, content: LetterContent) -> None:
