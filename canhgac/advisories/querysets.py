@@ -58,7 +58,7 @@ def vulnerability_ids_of(advisory: Advisory) -> list[int]:
     return list(AdvisoryVulnerability.objects.filter(advisory=advisory).values_list("vulnerability_id", flat=True))
 
 
-def findings_of(identifiers: list[str], user: Any) -> QuerySet[Finding]:
+def findings_of(identifiers: list[str], user: Any) -> QuerySet:
     """The findings (any state) of these vulnerabilities that ``user`` may see."""
     key = Left("dedup_key", StrIndex("dedup_key", Value("@")) - 1)
     return Finding.objects.for_user(user).filter(source=FINDING_SOURCE).alias(vulnerability_key=key).filter(
@@ -135,13 +135,14 @@ def progress_for(vulnerability_ids: list[int], identifiers: list[str], user: Any
     rows: dict[int, dict[str, int]] = {}
     for row in exposures_of(vulnerability_ids, user).order_by().values("unit_id").annotate(
             exposures=Count("pk"), assets=Count("asset_id", distinct=True)):
-        rows.setdefault(row["unit_id"], {}).update(exposures=row["exposures"], assets=row["assets"])
+        rows.setdefault(row["unit_id"], {}).update(exposures=int(row["exposures"]), assets=int(row["assets"]))
     active = Q(state__in=ACTIVE_STATES)
-    for row in findings_of(identifiers, user).order_by().values("unit_id").annotate(
+    for found in findings_of(identifiers, user).order_by().values("unit_id").annotate(
             open=Count("pk", filter=active), overdue=Count("pk", filter=active & Q(due_on__lt=today)),
             fixed=Count("pk", filter=Q(state__in=FIXED_STATES)),
             dismissed=Count("pk", filter=~active & ~Q(state__in=FIXED_STATES))):
-        rows.setdefault(row.pop("unit_id"), {}).update(row)
+        counts = dict(found)
+        rows.setdefault(counts.pop("unit_id"), {}).update(counts)
     units = Unit.objects.in_bulk(list(rows))
     progress = [UnitProgress(units[unit_id], **counts) for unit_id, counts in rows.items() if unit_id in units]
     progress.sort(key=lambda row: (-row.overdue, -row.open, -row.exposures, row.unit.code))

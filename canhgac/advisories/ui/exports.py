@@ -99,7 +99,7 @@ class AdvisoryExportView(ConsoleView, View):
                                              request=request)
         if not filterset.is_valid():
             return HttpResponseBadRequest(_("The filter is not valid; correct it on the list page."))
-        queryset = with_priority(filterset.qs.defer("raw", "summary", "details", "review"), request.user).order_by(
+        queryset: Any = with_priority(filterset.qs.defer("raw", "summary", "details", "review"), request.user).order_by(
             *PRIORITY_ORDER, "-id")
         header = [_("Source"), _("Identifier"), _("Title"), _("Reference letter"), _("Letter date"), _("Deadline"),
                   _("Severity"), _("CVSS"), _("Known exploited"), _("Published"), _("Vendor"), _("Exposures"),
@@ -108,7 +108,7 @@ class AdvisoryExportView(ConsoleView, View):
                  advisory.reference_date, advisory.deadline, advisory.get_severity_display(), advisory.top_cvss,
                  _yes(advisory.exploited), advisory.published, advisory.vendor, advisory.exposure_count,
                  advisory.units_affected, advisory.internet_facing, advisory.security_level]
-                for advisory in queryset.iterator(chunk_size=CHUNK))
+                for advisory in queryset.iterator(chunk_size=CHUNK))  # annotated by with_priority
         return table_response(fmt, "advisories", header, rows)
 
 
@@ -130,7 +130,7 @@ class WarningExportView(ConsoleView, View):
 
 
 def _exposure_rows(advisory: Advisory, exposures: Any) -> Iterator[list[Any]]:
-    batch: list[Exposure] = []
+    batch: list[Any] = []
     for exposure in exposures.iterator(chunk_size=CHUNK):
         batch.append(exposure)
         if len(batch) == CHUNK:
@@ -139,7 +139,7 @@ def _exposure_rows(advisory: Advisory, exposures: Any) -> Iterator[list[Any]]:
     yield from _rows_of(advisory, batch)
 
 
-def _rows_of(advisory: Advisory, exposures: list[Exposure]) -> Iterator[list[Any]]:
+def _rows_of(advisory: Advisory, exposures: list[Any]) -> Iterator[list[Any]]:
     reasons = rule_details({rule for exposure in exposures for rule in exposure.rule_ids()})
     for exposure in exposures:
         why = "; ".join(f"{reason['product']} {reason['range']} ({reason['source']} {reason['record']}, "

@@ -58,7 +58,8 @@ class LetterFields(ConsoleForm):
 
 
 class ImportForm(LetterFields):
-    files = MultipleFileField(label=gettext_lazy("Files"), help_text=gettext_lazy(
+    # a field (the form's metaclass takes it out of the class), not BaseForm.files
+    files = MultipleFileField(label=gettext_lazy("Files"), help_text=gettext_lazy(  # type: ignore[assignment]
         "CISA KEV, CVE JSON 5, NVD CVE API 2.0, CSAF 2.0 or SOC warning documents (JSON). Each file is imported "
         "whole or not at all; the same file with the same letter again changes nothing."))
     format = forms.ChoiceField(label=gettext_lazy("Format"), required=False)
@@ -120,7 +121,8 @@ class WarningForm(LetterFields):
             check_shape(document)
             parse_warning(document)
         except RecordError as error:
-            raise ValidationError({_field_of(error.where): str(error)}) from error
+            field = _field_of(error.where)
+            raise ValidationError({field: str(error)} if field else str(error)) from error
         self.document = document
         return cleaned
 

@@ -144,7 +144,7 @@ def advisory_for(request: Any, pk: int) -> Advisory:
 class AdvisoryDetailView(ConsoleView, DetailView):
     """One advisory or warning: its units' progress (charts), vulnerabilities, products, and the assets it hit."""
 
-    model = Exposure  # officers reach a warning through their exposures (checked per object: ``concerns``)
+    model = Exposure  # type: ignore[misc]  # officers reach a warning through their exposures (``concerns``)
     template_name = "advisories/advisory_detail.html"
     context_object_name = "advisory"
 
@@ -159,7 +159,7 @@ class AdvisoryDetailView(ConsoleView, DetailView):
         exposures = list(exposures_by_priority(exposures_of(vulnerability_ids, user))[:SHOWN])
         reasons = rule_details({rule for exposure in exposures for rule in exposure.rule_ids()})
         for exposure in exposures:
-            exposure.reasons = [reasons[rule] for rule in exposure.rule_ids() if rule in reasons]
+            exposure.reasons = [reasons[rule] for rule in exposure.rule_ids() if rule in reasons]  # type: ignore[attr-defined]
         context.update(
             progress=progress, totals_chart=totals_chart(progress), units_chart=progress_chart(progress),
             exposures=exposures, exposure_total=exposures_of(vulnerability_ids, user).count(),
@@ -178,7 +178,7 @@ class AdvisoryDetailView(ConsoleView, DetailView):
 class VulnerabilityDetailView(ConsoleView, DetailView):
     """One vulnerability: what its advisories say, its rules (the most trusted first), the assets it is on."""
 
-    model = Exposure
+    model = Exposure  # type: ignore[misc]
     template_name = "advisories/vulnerability_detail.html"
     context_object_name = "vulnerability"
 
@@ -194,7 +194,7 @@ class VulnerabilityDetailView(ConsoleView, DetailView):
         exposures = list(exposures_by_priority(exposures_of([vulnerability.pk], user))[:SHOWN])
         reasons = rule_details({rule for exposure in exposures for rule in exposure.rule_ids()})
         for exposure in exposures:
-            exposure.reasons = [reasons[rule] for rule in exposure.rule_ids() if rule in reasons]
+            exposure.reasons = [reasons[rule] for rule in exposure.rule_ids() if rule in reasons]  # type: ignore[attr-defined]
         soc = may(user, VIEW, Advisory)
         advisories = vulnerability.advisories.defer("raw").order_by("source", "-published")
         context.update(
