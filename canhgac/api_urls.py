@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from canhgac.accounts.api.views import register_routes as register_accounts
 from canhgac.advisories.api.views import register_routes as register_advisories
+from canhgac.awareness.api.views import register_routes as register_awareness
 from canhgac.constituency.api.views import register_routes as register_constituency
 from canhgac.core.api.views import register_routes as register_core
 from canhgac.directives.api.views import register_routes as register_directives
@@ -12,7 +13,7 @@ from canhgac.findings.api.views import register_routes as register_findings
 
 router = DefaultRouter()
 for register in (register_constituency, register_accounts, register_core, register_findings, register_advisories,
-                 register_directives, register_duty):
+                 register_directives, register_duty, register_awareness):
     register(router)
 
 urlpatterns = router.urls

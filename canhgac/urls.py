@@ -11,6 +11,7 @@ urlpatterns = [
     path("directives/", include("canhgac.directives.ui.urls")),
     path("notifications/", include("canhgac.notifications.ui.urls")),
     path("duty/", include("canhgac.duty.ui.urls")),
+    path("awareness/", include("canhgac.awareness.ui.urls")),
     path("system/", include("canhgac.core.ui.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("canhgac.api_urls")),

@@ -30,6 +30,7 @@ from rest_framework.test import APIClient
 
 from canhgac.accounts.tests.factories import UserFactory
 from canhgac.accounts.tokens import issue_token
+from canhgac.awareness.tests.factories import BulletinAttachmentFactory, PublishedBulletinFactory
 from canhgac.advisories.tests.factories import AdvisoryBatchFactory, AdvisoryFactory, ExposureFactory
 from canhgac.constituency.models import Operator
 from canhgac.constituency.tests.factories import (
@@ -235,6 +236,14 @@ ROUTES: dict[str, Row] = {
     "duty:person_rotate_feed": Row("dutyperson", "console_officer_change"),  # POST only
     "duty:alert_list": Row("dutyalert", "console_list"),
     "duty:feed": Row("dutyperson", "secret_link"),
+    # Console: awareness (awareness/ui; bulletins not sent to an officer's units: awareness/tests/test_ui.py)
+    "awareness:bulletin_list": Row("bulletin", "console_list"),
+    "awareness:bulletin_create": Row("bulletin", "console_soc_write"),
+    "awareness:bulletin_detail": Row("bulletin", "soc_edits"),  # officers: bulletins sent to their units
+    "awareness:bulletin_update": Row("bulletin", "console_soc_write"),  # a published one: back to its page
+    "awareness:bulletin_publish": Row("bulletin", "console_soc_write"),  # POST only
+    "awareness:quiz_answer": Row("bulletin", "console_officer_change"),  # POST only; the SOC is refused by message
+    "awareness:attachment_download": Row("bulletinattachment", "soc_edits"),
     # API: registry
     "api-root": Row(None, "signed_in"),
     "unit-list": Row("unit", "soc_edits_list"),
@@ -285,6 +294,11 @@ ROUTES: dict[str, Row] = {
     "duty-logentry-detail": Row("logentry", "officer_reads"),
     "duty-alert-list": Row("dutyalert", "officer_reads_list"),
     "duty-alert-detail": Row("dutyalert", "officer_reads"),
+    # API: awareness (awareness/tests/test_api.py)
+    "bulletin-list": Row("bulletin", "officer_reads_list"),
+    "bulletin-detail": Row("bulletin", "officer_reads"),
+    "bulletin-answer": Row("bulletin", "officer_action"),
+    "bulletin-results": Row("bulletin", "officer_reads"),  # officers: their units' rows
     # Console: directives (directives/ui; officers work on their units' copies: directives/tests/test_ui.py)
     "directives:directive_list": Row(None, "soc_reads"),
     "directives:directive_create": Row(None, "console_soc_write"),
@@ -434,6 +448,10 @@ def world(province: Any, users: dict) -> dict[str, Any]:  # type: ignore[type-ar
         "logentry": (LogEntryFactory(roster__unit=province.own_unit), LogEntryFactory(roster__unit=province.other_unit)),
         "dutyalert": (DutyAlertFactory(shift__roster__unit=province.own_unit),
                       DutyAlertFactory(shift__roster__unit=province.other_unit)),
+        "bulletin": (own_bulletin := PublishedBulletinFactory(recipient__unit=province.own_unit),
+                     other_bulletin := PublishedBulletinFactory(recipient__unit=province.other_unit)),
+        "bulletinattachment": (BulletinAttachmentFactory(bulletin=own_bulletin),
+                               BulletinAttachmentFactory(bulletin=other_bulletin)),
     }
 
 

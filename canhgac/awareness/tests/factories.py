@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from canhgac.awareness.models import Audience, Bulletin, BulletinAttachment, BulletinRecipient, BulletinKind, Topic
+from canhgac.awareness.models import Audience, Bulletin, BulletinAttachment, BulletinKind, BulletinRecipient, Topic
 from canhgac.constituency.tests.factories import UnitFactory
 
 QUIZ = """Tin nhắn báo trúng thưởng, yêu cầu chuyển phí nhận quà là gì?
@@ -41,7 +41,7 @@ class RecipientFactory(factory.django.DjangoModelFactory):
     unit = factory.SubFactory(UnitFactory)
 
 
-class AttachmentFactory(factory.django.DjangoModelFactory):
+class BulletinAttachmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = BulletinAttachment
 

@@ -39,7 +39,7 @@ def answers_for(bulletin: Bulletin, right: int) -> dict[str, str]:
     """Answer the first ``right`` questions correctly and the others wrongly."""
     chosen = {}
     for index, question in enumerate(bulletin.questions.prefetch_related("choices")):
-        pick = [choice for choice in question.choices.all() if choice.correct == (index < right)][0]
+        pick = next(choice for choice in question.choices.all() if choice.correct == (index < right))
         chosen[str(question.pk)] = str(pick.pk)
     return chosen
 
