@@ -98,7 +98,7 @@ def warning_notices(batch: FeedBatch) -> dict[int, int]:
 
 def unit_listings(batch: FeedBatch, unit_id: int) -> list[Listing]:
     """The unit's addresses in the batch, in address order, with when the source first and last listed each."""
-    history = {row["indicator"]: row for row in (
+    history: dict[str, Any] = {row["indicator"]: row for row in (
         Hit.objects.filter(unit_id=unit_id, batch__source_id=batch.source_id,
                            batch__received_at__lte=batch.received_at)
         .values("indicator").annotate(first=Min("batch__received_at"), last=Max("batch__received_at"),

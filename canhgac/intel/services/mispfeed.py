@@ -235,4 +235,4 @@ def has_ip_attributes(content: bytes) -> bool:
     """Whether the event lists any IP attribute (read with the import's own MISP parser, without matching)."""
     parser = MispParser()
     with io.BufferedReader(io.BytesIO(content)) as binary:  # type: ignore[arg-type]
-        return any(chunk.texts for chunk in parser.chunks(TextSource(binary)))
+        return any(chunk.texts for chunk in parser.chunks(TextSource(binary)))  # type: ignore[arg-type]
