@@ -10,10 +10,11 @@ from canhgac.core.api.views import register_routes as register_core
 from canhgac.directives.api.views import register_routes as register_directives
 from canhgac.duty.api.views import register_routes as register_duty
 from canhgac.findings.api.views import register_routes as register_findings
+from canhgac.intel.api.views import register_routes as register_intel
 
 router = DefaultRouter()
 for register in (register_constituency, register_accounts, register_core, register_findings, register_advisories,
-                 register_directives, register_duty, register_awareness):
+                 register_intel, register_directives, register_duty, register_awareness):
     register(router)
 
 urlpatterns = router.urls

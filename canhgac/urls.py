@@ -7,7 +7,7 @@ urlpatterns = [
     path("registry/", include("canhgac.constituency.ui.urls")),
     path("findings/", include("canhgac.findings.ui.urls")),
     path("advisories/", include("canhgac.advisories.ui.urls")),
-    path("directives/", include("canhgac.directives.ui.urls")),
+    path("feeds/", include("canhgac.intel.ui.urls")),
     path("directives/", include("canhgac.directives.ui.urls")),
     path("notifications/", include("canhgac.notifications.ui.urls")),
     path("duty/", include("canhgac.duty.ui.urls")),

@@ -53,6 +53,7 @@ from canhgac.duty.tests.factories import (
     SwapRequestFactory,
 )
 from canhgac.findings.tests.factories import FindingFactory
+from canhgac.intel.tests.factories import HitFactory
 from canhgac.notifications.tests.factories import AttachmentFactory, NoticeFactory
 
 ADMIN, ANALYST, OFFICER, AUDITOR, ANON = Role.SOC_ADMIN, Role.SOC_ANALYST, Role.UNIT_OFFICER, Role.AUDITOR, None
@@ -244,6 +245,15 @@ ROUTES: dict[str, Row] = {
     "awareness:bulletin_publish": Row("bulletin", "console_soc_write"),  # POST only
     "awareness:quiz_answer": Row("bulletin", "console_officer_change"),  # POST only; the SOC is refused by message
     "awareness:attachment_download": Row("bulletinattachment", "soc_edits"),
+    # Console: feeds (intel/ui; officers' rows and figures: intel/tests/test_ui_*.py)
+    "intel:batch_list": Row("feedbatch", "console_list"),
+    "intel:batch_detail": Row("feedbatch", "officer_reads"),  # officers: batches that hit their units
+    "intel:batch_upload": Row(None, "console_soc_write"),
+    "intel:hit_list": Row("hit", "console_list"),
+    "intel:hit_export": Row(None, "signed_in"),  # the user's own rows only: test_ui_batches.py
+    "intel:address_list": Row("hit", "console_list"),
+    "intel:summary": Row(None, "signed_in"),  # officers: their units' figures (test_ui_summary.py)
+    "intel:summary_export": Row(None, "signed_in"),
     # API: registry
     "api-root": Row(None, "signed_in"),
     "unit-list": Row("unit", "soc_edits_list"),
@@ -299,6 +309,12 @@ ROUTES: dict[str, Row] = {
     "bulletin-detail": Row("bulletin", "officer_reads"),
     "bulletin-answer": Row("bulletin", "officer_action"),
     "bulletin-results": Row("bulletin", "officer_reads"),  # officers: their units' rows
+    # API: feeds (intel/tests/test_api_feeds.py: officers' batches and hits, the upload)
+    "feedbatch-list": Row("feedbatch", "officer_reads_list"),  # officers: batches that hit their units
+    "feedbatch-detail": Row("feedbatch", "officer_reads"),
+    "feedbatch-import-file": Row(None, "soc_action"),
+    "hit-list": Row("hit", "officer_reads_list"),
+    "hit-detail": Row("hit", "officer_reads"),
     # Console: directives (directives/ui; officers work on their units' copies: directives/tests/test_ui.py)
     "directives:directive_list": Row(None, "soc_reads"),
     "directives:directive_create": Row(None, "console_soc_write"),
@@ -452,6 +468,9 @@ def world(province: Any, users: dict) -> dict[str, Any]:  # type: ignore[type-ar
                      other_bulletin := PublishedBulletinFactory(recipient__unit=province.other_unit)),
         "bulletinattachment": (BulletinAttachmentFactory(bulletin=own_bulletin),
                                BulletinAttachmentFactory(bulletin=other_bulletin)),
+        "feedbatch": (HitFactory(unit=province.own_unit).batch,
+                      HitFactory(unit=province.other_unit).batch),
+        "hit": (HitFactory(unit=province.own_unit), HitFactory(unit=province.other_unit)),
     }
 
 

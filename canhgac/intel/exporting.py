@@ -1,0 +1,94 @@
+"""CSV/XLSX exports of the feeds: hits (a batch's, or any filtered list of them) and the province summary.
+
+Every cell passes through the registry export's ``escape`` (a leading apostrophe before ``= + - @``, tab, CR), as
+the registry and findings exports do: a feed's family name or C2 field is written by strangers and must not run
+as a spreadsheet formula. CSV is UTF-8 with a BOM (for Excel) and streamed; XLSX is written row by row by
+openpyxl's write-only workbook, up to a worksheet's row limit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from canhgac.constituency.importing.columns import escape
+from canhgac.findings.exporting import CONTENT_TYPES, FORMATS, XLSX_MAX_ROWS
+from canhgac.intel.models import Hit
+from canhgac.intel.summary import Month
+
+__all__ = ["CONTENT_TYPES", "FORMATS", "csv_chunks", "hit_header", "hit_rows", "summary_header", "summary_rows",
+           "xlsx_bytes"]
+CHUNK = 2000
+
+
+def export_filename(kind: str, fmt: str) -> str:
+    return f"canhgac-{kind}-{timezone.localdate():%Y%m%d}.{fmt}"
+
+
+def _when(value: Any) -> str:
+    return date_format(timezone.localtime(value), "Y-m-d H:i") if value else ""
+
+
+def hit_header() -> list[str]:
+    return [_("Batch"), _("Period"), _("Source"), _("Reference letter"), _("Unit code"), _("Unit"),
+            _("Listed address"), _("IP version"), _("Netblock"), _("Asset"), _("Times in the file"), _("Families"),
+            _("Ports"), _("C2"), _("ASN"), _("First seen"), _("Last seen")]
+
+
+def hit_rows(hits: QuerySet[Hit]) -> Iterator[list[str]]:
+    """``hits`` (already scoped and filtered) in export order: batch, unit, address."""
+    selected = hits.select_related("batch__source", "unit", "asset").order_by("batch_id", "unit__code", "version",
+                                                                              "first_key", "pk")
+    for hit in selected.iterator(chunk_size=CHUNK):
+        batch = hit.batch
+        yield [str(batch.pk), batch.period, batch.source.name, batch.reference, hit.unit.code, hit.unit.name,
+               hit.indicator, str(hit.version), hit.block, hit.asset.name if hit.asset else "", str(hit.occurrences),
+               hit.families, hit.ports, hit.c2, hit.asn, _when(hit.seen_first), _when(hit.seen_last)]
+
+
+def summary_header() -> list[str]:
+    return [_("Period"), _("Listed addresses"), _("Still listed"), _("New"), _("Units affected"), _("Top families")]
+
+
+def summary_rows(months: Iterable[Month]) -> Iterator[list[str]]:
+    for month in months:
+        families = "; ".join(f"{name} ({count})" for name, count in month.families)
+        yield [month.period, str(month.listed), str(month.recurring), str(month.new), str(month.units), families]
+
+
+def csv_chunks(header: list[str], rows: Iterable[list[str]]) -> Iterator[bytes]:
+    """The CSV file in pieces of about a thousand rows (the first starts with the BOM and the header)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow([escape(cell) for cell in header])
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([escape(cell) for cell in row])
+        if count % 1000 == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(title: str, header: list[str], rows: Iterable[list[str]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(header)
+    for count, row in enumerate(rows, start=1):  # control characters cannot be stored in XLSX XML at all
+        if count > XLSX_MAX_ROWS:
+            break
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", escape(cell)) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,35 @@
+"""What the feeds add to a unit's page: the "Botnet" panel, the addresses the lists gave the unit and its
+sub-units (most recently listed first), each with what the lists said, its asset and its finding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from canhgac.constituency.querysets import unit_subtree_ids
+from canhgac.core.ui.panels import UnitPanel
+from canhgac.intel.models import Hit
+from canhgac.intel.querysets import describe_addresses, listed_addresses
+
+SHOWN = 10
+
+
+def unit_botnet(request: Any, unit: Any) -> dict[str, Any] | None:
+    """``None`` (no panel) for a unit no list ever named."""
+    hits = Hit.objects.for_user(request.user).filter(unit_id__in=unit_subtree_ids([unit.pk]))
+    addresses = listed_addresses(hits)
+    shown = list(addresses[:SHOWN + 1])
+    if not shown:
+        return None
+    total = len(shown) if len(shown) <= SHOWN else addresses.count()
+    query = urlencode({"unit_tree": unit.code})
+    return {"rows": describe_addresses(request.user, shown[:SHOWN]), "total": total,
+            "all_url": f"{reverse('intel:address_list')}?{query}",
+            "hits_url": f"{reverse('intel:hit_list')}?{query}"}
+
+
+UNIT_PANELS = [
+    UnitPanel("botnet", "intel/_unit_panel.html", unit_botnet, model=Hit, order=20),
+]

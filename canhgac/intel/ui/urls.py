@@ -1,0 +1,22 @@
+"""Console routes of the feeds: ``intel:batch_<list|detail|upload|warnings>``, ``intel:hit_<list|export>``,
+``intel:address_list`` and ``intel:summary[_export]``."""
+
+from django.urls import path
+
+from canhgac.intel.ui.summary import SummaryExportView, SummaryView
+from canhgac.intel.ui.upload import FeedUploadView
+from canhgac.intel.ui.views import AddressListView, BatchDetailView, BatchListView, HitExportView, HitListView
+from canhgac.intel.ui.warnings import BatchWarningsView
+
+app_name = "intel"
+urlpatterns = [
+    path("", BatchListView.as_view(), name="batch_list"),
+    path("upload/", FeedUploadView.as_view(), name="batch_upload"),
+    path("<int:pk>/", BatchDetailView.as_view(), name="batch_detail"),
+    path("<int:pk>/warnings/", BatchWarningsView.as_view(), name="batch_warnings"),
+    path("hits/", HitListView.as_view(), name="hit_list"),
+    path("hits/export/", HitExportView.as_view(), name="hit_export"),
+    path("addresses/", AddressListView.as_view(), name="address_list"),
+    path("summary/", SummaryView.as_view(), name="summary"),
+    path("summary/export/", SummaryExportView.as_view(), name="summary_export"),
+]
