@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from canhgac.core.access import Role
 from canhgac.core.models import Job
 from canhgac.intel.models import FeedBatch, FeedSource
 from canhgac.intel.services import create_feed_job
+from canhgac.intel.ui.warnings import warnings_link_context
 from canhgac.intel.warnings import KIND, affected_units, preview_warnings, send_warnings, warning_status
 from canhgac.notifications.models import Delivery, DeliveryChannel, DeliveryState, Notice
 from canhgac.notifications.services import deliver_pending
@@ -210,3 +212,14 @@ def test_the_batch_warnings_page_previews_and_sends_for_the_soc_only(registry: A
     officer = login(users[Role.UNIT_OFFICER])
     assert officer.get(url).status_code == 403 and officer.post(url).status_code == 403
     assert Job.objects.count() == 1
+
+
+def test_the_batch_page_hook_links_the_soc_to_the_warnings(registry: Any, users: dict) -> None:
+    batch = imported()
+    send_warnings(batch, [registry.own_unit.pk])
+
+    html = render_to_string("intel/_batch_warnings_link.html",
+                            {"batch": batch, **warnings_link_context(batch, users[Role.AUDITOR])})
+
+    assert reverse("intel:batch_warnings", kwargs={"pk": batch.pk}) in html and "1 of 3 units warned" in html
+    assert warnings_link_context(batch, users[Role.UNIT_OFFICER]) == {}

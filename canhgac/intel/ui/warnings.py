@@ -50,6 +50,14 @@ class UnitWarning:
     attachment_rows: list[list[str]]
 
 
+def warnings_link_context(batch: FeedBatch, user: Any) -> dict[str, Any]:
+    """The hook for the batch page: ``context.update(warnings_link_context(batch, user))`` and
+    ``{% include "intel/_batch_warnings_link.html" %}`` show the SOC how many units were warned, with the link."""
+    if role_of(user) not in SEES_EVERYTHING:
+        return {}
+    return {"warnings_status": warning_status(batch)}
+
+
 def csv_preview(content: bytes, rows: int = PREVIEW_ROWS) -> list[list[str]]:
     """The header and first rows of a CSV attachment, as the unit will open it."""
     reader = csv.reader(io.StringIO(content.decode("utf-8-sig", "replace")))
