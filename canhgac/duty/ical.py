@@ -48,7 +48,7 @@ def _event(assignment: Assignment, zone: datetime.tzinfo, now: datetime.datetime
     event.add("dtstart", shift.starts_at.astimezone(zone))
     event.add("dtend", shift.ends_at.astimezone(zone))
     event.add("summary", _("Duty: %(roster)s, shift %(number)d") % {"roster": roster.name, "number": shift.number})
-    owner = roster.unit.name if roster.unit_id else _("Provincial SOC")
+    owner = roster.unit.name if roster.unit is not None else _("Provincial SOC")
     event.add("description", _("24/7 duty of %(owner)s.") % {"owner": owner})
     event.add("transp", "OPAQUE")
     return event

@@ -101,8 +101,8 @@ def score_answers(questions: list[Any], answers: dict[str, Any]) -> tuple[int, d
     score = 0
     for question in questions:
         raw = answers.get(str(question.pk))
-        choice_id = int(raw) if isinstance(raw, int | str) and str(raw).isdigit() and len(str(raw)) < 12 else None
         choices = {choice.pk: choice for choice in question.choices.all()}
+        choice_id = int(raw) if isinstance(raw, int | str) and str(raw).isdigit() and len(str(raw)) < 12 else -1
         if choice_id not in choices:
             raise ValidationError(_("Question %(number)d: choose one of its answers.") % {"number": question.position})
         kept[str(question.pk)] = choice_id

@@ -7,7 +7,7 @@ Every read goes through ``for_user``: an officer who names a bulletin never sent
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -67,7 +67,7 @@ class BulletinListView(ScopedListView):
                                           "kind": "kind"}
 
     def base_queryset(self) -> QuerySet:
-        user = self.request.user
+        user: Any = self.request.user
         return bulletins(user).annotate(
             read_by_me=Exists(BulletinRead.objects.filter(bulletin=OuterRef("pk"), user=user)),
             sent_to=count_of(BulletinRecipient.objects.all(), "bulletin"),
@@ -168,7 +168,7 @@ class BulletinDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        bulletin, user = self.object, self.request.user
+        bulletin, user = self.object, cast(Any, self.request.user)
         questions = list(bulletin.questions.prefetch_related(Prefetch("choices", QuizChoice.objects.all())))
         attempt = QuizAttempt.objects.filter(bulletin=bulletin, user=user).first()
         may_answer = bool(questions) and attempt is None and bulletin.published_at is not None \

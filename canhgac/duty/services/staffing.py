@@ -172,5 +172,6 @@ def may_write_log(user: Any, roster: Roster) -> bool:
     """Those keeping the roster, and the people on it (a SOC analyst on a shift of the SOC's roster, say)."""
     if may_write(user, ADD, roster):
         return True
-    return Assignment.objects.filter(shift__roster=roster, person__user_id=getattr(user, "pk", None)).exists()
+    user_id = getattr(user, "pk", None)
+    return user_id is not None and Assignment.objects.filter(shift__roster=roster, person__user_id=user_id).exists()
 

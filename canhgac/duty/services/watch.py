@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -50,7 +51,7 @@ class WatchReport:
     notices: int = 0
 
 
-def gap_conditions(now: datetime.datetime) -> dict[str, Q]:
+def gap_conditions(now: datetime.datetime) -> dict[str, Any]:
     """Per kind, which holiday shifts have that gap at ``now`` (each roster has its own check-in grace)."""
     anyone = Exists(Assignment.objects.filter(shift=OuterRef("pk")))
     checked_in = Exists(Assignment.objects.filter(shift=OuterRef("pk"), checked_in_at__isnull=False))
@@ -92,7 +93,8 @@ def _tell_units(shift_ids: list[int], now: datetime.datetime) -> int:
         roster = alert.shift.roster
         content = render_notice("duty/notice/gap", {"alert": alert, "shift": alert.shift, "roster": roster,
                                                     "unit": roster.unit})
-        prepared = prepare_notices(NOTICE_KIND, f"alert-{alert.pk}", {roster.unit_id: content},
+        unit_id: int = roster.unit_id  # type: ignore[assignment]  # unit rosters only (filtered above)
+        prepared = prepare_notices(NOTICE_KIND, f"alert-{alert.pk}", {unit_id: content},
                                    source=SourceRef.of(alert), now=now)
         told += len(prepared.created)
     return told

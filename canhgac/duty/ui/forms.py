@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,12 @@ from canhgac.core.scoping import visible_unit_ids
 from canhgac.core.ui.forms import ConsoleForm
 from canhgac.duty.models import Assignment, DutyPerson, LogKind, Roster
 from canhgac.duty.services.staffing import LOG_TEXT_MAX
+
+DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
+
+
+def choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 class RosterForm(ScopedModelForm):
@@ -28,7 +34,9 @@ class RosterForm(ScopedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].empty_label = _("— the SOC's own duty —")
+        choice(self, "unit").empty_label = _("— the SOC's own duty —")
+        for name in ("starts_on", "ends_on"):  # dd/mm/yyyy in every language, as the placeholders show
+            cast(forms.DateField, self.fields[name]).input_formats = DATE_INPUTS
 
 
 class DutyPersonForm(ScopedModelForm):
@@ -38,12 +46,12 @@ class DutyPersonForm(ScopedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].empty_label = _("— the SOC's own staff —")
+        choice(self, "unit").empty_label = _("— the SOC's own staff —")
         units = visible_unit_ids(self.user)
         accounts = User.objects.filter(is_active=True).order_by("username")
         if units is not None:  # an officer links people to accounts of their own units only
             accounts = accounts.filter(role=Role.UNIT_OFFICER, units__in=units).distinct()
-        self.fields["user"].queryset = accounts
+        choice(self, "user").queryset = accounts
         self.fields["user"].required = False
 
 
@@ -52,7 +60,7 @@ class AssignForm(ConsoleForm):
 
     def __init__(self, people: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
+        choice(self, "person").queryset = people
 
 
 class SwapForm(ConsoleForm):
@@ -63,9 +71,10 @@ class SwapForm(ConsoleForm):
 
     def __init__(self, people: Any, their_shifts: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["taker"].queryset = people
-        self.fields["wanted"].queryset = their_shifts
-        self.fields["wanted"].label_from_instance = lambda assignment: f"{assignment.person} – {assignment.shift}"
+        choice(self, "taker").queryset = people
+        wanted = choice(self, "wanted")
+        wanted.queryset = their_shifts
+        wanted.label_from_instance = lambda assignment: f"{assignment.person} – {assignment.shift}"  # type: ignore[method-assign,assignment]
 
 
 class LogEntryForm(ConsoleForm):

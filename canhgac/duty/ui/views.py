@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime
 from itertools import groupby
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
@@ -42,7 +43,7 @@ class NowView(ConsoleView, TemplateResponseMixin, View):
     template_name = "duty/now.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        user, now = request.user, timezone.now()
+        user, now = cast(Any, request.user), timezone.now()
         on_duty = list(on_duty_at(Assignment.objects.for_user(user), now))
         groups = [(roster, list(rows)) for roster, rows in groupby(on_duty, key=lambda row: row.shift.roster)]
         return self.render_to_response({
@@ -96,7 +97,7 @@ class DutyFormPage(ServiceFormView):
 
 
 class RosterWriting(DutyFormPage):
-    model = Roster
+    model: ClassVar[type[models.Model]] = Roster
     form_class = RosterForm
     list_url_name = "duty:roster_list"
 
@@ -195,7 +196,7 @@ class DutyPersonListView(ScopedListView):
 
 
 class PersonWriting(DutyFormPage):
-    model = DutyPerson
+    model: ClassVar[type[models.Model]] = DutyPerson
     form_class = DutyPersonForm
     list_url_name = "duty:person_list"
 

@@ -1,0 +1,144 @@
+"""Duty console: who is on duty now per role, rosters and their shifts, assigning, check-in, swaps and the log
+through the pages; other units' and the SOC's rosters are 404 to officers; hostile text stays text."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from canhgac.core.access import Role
+from canhgac.duty.models import Assignment, LogEntry, Roster, SwapRequest, SwapState
+from canhgac.duty.tests.factories import (
+    AssignmentFactory,
+    DutyAlertFactory,
+    DutyPersonFactory,
+    RosterFactory,
+    ShiftFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def running_shift(roster: Any) -> Any:
+    now = timezone.now()
+    return ShiftFactory(roster=roster, starts_at=now - datetime.timedelta(hours=1),
+                        ends_at=now + datetime.timedelta(hours=7))
+
+
+@pytest.fixture
+def duty(province: Any) -> dict[str, Any]:
+    soc = RosterFactory(unit=None, name="Trực SOC")
+    own = RosterFactory(unit=province.own_unit, name="Trực Sở")
+    other = RosterFactory(unit=province.other_unit, name="Trực Bệnh viện")
+    people = {}
+    for key, roster in (("soc", soc), ("own", own), ("other", other)):
+        person = DutyPersonFactory(unit=roster.unit, name=f"<b>Người {key}</b>", phone=f"09000000{len(people)}")
+        AssignmentFactory(shift=running_shift(roster), person=person)
+        people[key] = person
+    running_shift(RosterFactory(unit=province.own_subunit, name="Trực Trung tâm"))  # nobody on it
+    return {"soc": soc, "own": own, "other": other, "people": people}
+
+
+def test_the_soc_sees_the_whole_province_on_duty_now(client: Any, users: dict, duty: dict, settings: Any) -> None:
+    client.force_login(users[Role.SOC_ANALYST])
+    page = client.get(reverse("duty:now")).content.decode()
+    for name in ("Trực SOC", "Trực Sở", "Trực Bệnh viện"):
+        assert name in page
+    assert "&lt;b&gt;Người own&lt;/b&gt;" in page and "<b>Người" not in page
+    assert "Trực Trung tâm" in page and "Nobody on this shift" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    page = client.get(reverse("duty:now")).content.decode()
+    assert f"{timezone.localtime():%d/%m/%Y}" in page  # the Vietnamese date form, local time
+
+
+def test_an_officer_sees_their_units_duty_only(client: Any, users: dict, duty: dict) -> None:
+    client.force_login(users[Role.UNIT_OFFICER])
+    page = client.get(reverse("duty:now")).content.decode()
+    assert "Trực Sở" in page and "Trực Trung tâm" in page
+    assert "Trực SOC" not in page and "Trực Bệnh viện" not in page
+    listing = client.get(reverse("duty:roster_list")).content.decode()
+    assert "Trực Sở" in listing and "Trực SOC" not in listing and "Trực Bệnh viện" not in listing
+    for roster in (duty["soc"], duty["other"]):
+        assert client.get(reverse("duty:roster_detail", kwargs={"pk": roster.pk})).status_code == 404
+        assert client.get(reverse("duty:roster_log", kwargs={"pk": roster.pk})).status_code == 404
+    DutyAlertFactory(shift=duty["other"].shifts.get(), kind="no_check_in")
+    assert "Trực Bệnh viện" not in client.get(reverse("duty:alert_list")).content.decode()
+
+
+def test_an_officer_creates_a_roster_for_their_unit_only_and_generates_its_shifts(client: Any, users: dict,
+                                                                                 province: Any, settings: Any) -> None:
+    client.force_login(users[Role.UNIT_OFFICER])
+    form = {"name": "Trực Tết", "starts_on": "16/02/2026", "ends_on": "17/02/2026", "pattern": "2x12",
+            "day_starts_at": "07:00", "check_in_grace": "15", "holiday": "on"}
+    refused = client.post(reverse("duty:roster_create"), {**form, "unit": province.other_unit.pk})
+    assert list(refused.context["form"].errors) == ["unit"]
+    refused = client.post(reverse("duty:roster_create"), form)  # no unit: the SOC's own, not an officer's
+    assert list(refused.context["form"].errors) == ["unit"]
+    assert not Roster.objects.filter(name="Trực Tết").exists()
+    bad = client.post(reverse("duty:roster_create"), {**form, "unit": province.own_unit.pk, "pattern": "custom",
+                                                      "custom_hours": "8, 8, 9"})
+    assert "add up to 25" in bad.content.decode()
+    created = client.post(reverse("duty:roster_create"), {**form, "unit": province.own_unit.pk})
+    roster = Roster.objects.get(name="Trực Tết")
+    assert created.status_code == 302 and roster.unit == province.own_unit
+    client.post(reverse("duty:roster_generate", kwargs={"pk": roster.pk}))
+    assert roster.shifts.count() == 4
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"  # times in the Vietnamese form, local
+    page = client.get(reverse("duty:roster_detail", kwargs={"pk": roster.pk}) + "?day=2026-02-16")
+    assert "16/02/2026 07:00" in page.content.decode() and "17/02/2026 19:00" in page.content.decode()
+
+
+def test_assign_check_in_and_swap_through_the_console(client: Any, users: dict, duty: dict, province: Any) -> None:
+    officer = users[Role.UNIT_OFFICER]
+    client.force_login(officer)
+    roster = duty["own"]
+    start = timezone.now() + datetime.timedelta(days=1)
+    coming = ShiftFactory(roster=roster, starts_at=start, ends_at=start + datetime.timedelta(hours=8))
+    an = DutyPersonFactory(unit=province.own_unit, user=officer, name="An")
+    binh = DutyPersonFactory(unit=province.own_unit, name="Bình")
+    client.post(reverse("duty:shift_assign", kwargs={"pk": coming.pk}), {"person": an.pk})
+    assignment = Assignment.objects.get(shift=coming)
+    stranger = duty["people"]["other"].pk
+    foreign = client.post(reverse("duty:shift_assign", kwargs={"pk": coming.pk}), {"person": stranger}, follow=True)
+    assert "Choose a person" in foreign.content.decode() and coming.assignments.count() == 1
+    too_early = client.post(reverse("duty:assignment_checkin", kwargs={"pk": assignment.pk}), follow=True)
+    assert "half an hour" in too_early.content.decode()
+    client.post(reverse("duty:swap_request", kwargs={"pk": assignment.pk}), {"taker": binh.pk, "note": "Bận"})
+    swap = SwapRequest.objects.get()
+    client.post(reverse("duty:swap_answer", kwargs={"pk": swap.pk}), {"answer": "accept"})
+    assignment.refresh_from_db()
+    swap.refresh_from_db()
+    assert assignment.person == binh and swap.state == SwapState.ACCEPTED
+    running = Assignment.objects.get(shift__roster=roster, person=duty["people"]["own"])
+    client.post(reverse("duty:assignment_checkin", kwargs={"pk": running.pk}))
+    running.refresh_from_db()
+    assert running.checked_in_by == officer
+    other = Assignment.objects.get(person=duty["people"]["other"])
+    assert client.post(reverse("duty:assignment_checkin", kwargs={"pk": other.pk})).status_code == 404
+
+
+def test_the_shift_log_keeps_hostile_text_as_text_and_refuses_huge_entries(client: Any, users: dict,
+                                                                          duty: dict) -> None:
+    client.force_login(users[Role.UNIT_OFFICER])
+    url = reverse("duty:roster_log", kwargs={"pk": duty["own"].pk})
+    client.post(url, {"kind": "handover", "text": "<script>alert('x')</script> Bàn giao: ổn định"})
+    entry = LogEntry.objects.get()
+    assert entry.kind == "handover" and entry.author == users[Role.UNIT_OFFICER]
+    assert entry.shift == duty["own"].shifts.get()  # the shift running now
+    page = client.get(url).content.decode()
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page and "<script>alert" not in page
+    huge = client.post(url, {"kind": "entry", "text": "x" * 1_000_000})
+    assert huge.status_code == 200 and LogEntry.objects.count() == 1
+    client.force_login(users[Role.AUDITOR])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"kind": "entry", "text": "Kiểm tra"}).status_code == 403
+
+
+def test_unit_page_shows_who_is_on_duty(client: Any, users: dict, duty: dict, province: Any) -> None:
+    client.force_login(users[Role.UNIT_OFFICER])
+    page = client.get(reverse("constituency:unit_detail", kwargs={"pk": province.own_unit.pk})).content.decode()
+    assert 'id="duty"' in page and "&lt;b&gt;Người own&lt;/b&gt;" in page
