@@ -83,7 +83,7 @@ def summary_letter(directive: Directive, user: Any, today: datetime.date | None 
                    f"{padded(deadline.date())}): {figures.overdue}."),
         LetterItem("Kết quả thực hiện từng nhiệm vụ được tổng hợp tại bảng dưới đây."),
     )
-    tables = (LetterTable(("STT", "Nhiệm vụ", *STATE_WORDS.values()), tuple(
+    tables: tuple[LetterTable, ...] = (LetterTable(("STT", "Nhiệm vụ", *STATE_WORDS.values()), tuple(
         (str(number), f"{row.task.label}) {row.task.title}",
          *(str(row.counts.get(state, 0)) for state in STATE_WORDS))
         for number, row in enumerate(figures.tasks, start=1)), title="Bảng 1. Kết quả thực hiện theo nhiệm vụ"),)
@@ -91,7 +91,8 @@ def summary_letter(directive: Directive, user: Any, today: datetime.date | None 
                    [:MISSING_LISTED])
     if missing:
         tables += (LetterTable(("STT", "Đơn vị", "Nhiệm vụ chưa báo cáo"), tuple(
-            (str(number), copy.unit.name, str(copy.pending)) for number, copy in enumerate(missing, start=1)),
+            (str(number), copy.unit.name, str(getattr(copy, "pending", "")))
+            for number, copy in enumerate(missing, start=1)),
             title="Bảng 2. Các đơn vị chưa báo cáo đầy đủ"),)
     recipient = directive.reference_issuer or "Cơ quan cấp trên"
     return LetterContent(

@@ -2,8 +2,8 @@
 makes the DOCX in the layout of Decree 30/2020/NĐ-CP, :func:`to_pdf` its PDF (LibreOffice, headless)."""
 
 from canhgac.letters.content import (
-    Letterhead,
     LetterContent,
+    Letterhead,
     LetterItem,
     LetterTable,
     Signature,

@@ -16,7 +16,8 @@ REPORTABLE = [("done", _("Done")), ("partly", _("Partly done")), ("not_applicabl
 
 
 class TaskSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True, help_text="Group number and task letter, e.g. 1b.")
+    label = serializers.CharField(  # type: ignore[assignment]  # a field, not the serializer's own label
+        read_only=True, help_text="Group number and task letter, e.g. 1b.")
 
     class Meta:
         model = DirectiveTask
@@ -25,7 +26,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class GroupSerializer(serializers.ModelSerializer):
-    units = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    units = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)  # type: ignore[var-annotated]
     tasks = TaskSerializer(many=True, read_only=True)
 
     class Meta:
@@ -49,19 +50,19 @@ class TaskBodySerializer(serializers.Serializer):
 
 
 class GroupBodySerializer(serializers.Serializer):
-    label = serializers.CharField(max_length=LABEL_MAX)
+    label = serializers.CharField(max_length=LABEL_MAX)  # type: ignore[assignment]
     unit_kinds = serializers.ListField(child=serializers.ChoiceField(choices=UnitKind.choices), required=False,
                                        default=list, max_length=len(UnitKind.choices))
     units = serializers.ListField(child=serializers.CharField(max_length=40), required=False, default=list,
                                   max_length=5000, help_text="Unit codes.")
     include_subunits = serializers.BooleanField(required=False, default=False)
-    tasks = TaskBodySerializer(many=True, max_length=TASKS_MAX)
+    tasks = TaskBodySerializer(many=True, max_length=TASKS_MAX)  # type: ignore[call-arg]  # the list's length
 
 
 class DirectiveCreateSerializer(serializers.ModelSerializer):
     """From scratch (``groups``), or from a template (``template``: its groups, text and contacts unless given)."""
 
-    groups = GroupBodySerializer(many=True, required=False, max_length=50)
+    groups = GroupBodySerializer(many=True, required=False, max_length=50)  # type: ignore[call-arg]
     contacts = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=100)
 
     class Meta:

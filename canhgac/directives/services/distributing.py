@@ -124,7 +124,7 @@ def distribute_directive(directive: Directive, progress: Progress | None = None,
         copies = make_copies(directive, plan)
     step(2, total)
     stem = file_stem(directive)
-    attachments = (Attachment(f"{stem}.docx", DOCX_TYPE, docx),)
+    attachments: tuple[Attachment, ...] = (Attachment(f"{stem}.docx", DOCX_TYPE, docx),)
     if pdf:
         attachments += (Attachment(f"{stem}.pdf", "application/pdf", pdf),)
     contents = notice_contents(directive, plan, attachments)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from canhgac.directives.models import Directive, DirectiveState, Recipient, ReportState
@@ -18,12 +18,6 @@ from canhgac.notifications.services import prepare_notices
 
 STAGES = (datetime.timedelta(days=3), datetime.timedelta(days=1))
 NOTICE_KIND = "directive_reminder"
-
-
-def incomplete(recipients: QuerySet[Recipient]) -> QuerySet[Recipient]:
-    """Copies not acknowledged, or with a task not reported yet (annotated with ``pending``)."""
-    return recipients.annotate(pending=Count("reports", filter=Q(reports__state=ReportState.PENDING))).filter(
-        Q(acknowledged_at__isnull=True) | Q(pending__gt=0))
 
 
 def stage_of(directive: Directive, now: datetime.datetime) -> datetime.timedelta | None:
@@ -48,8 +42,10 @@ def send_reminders(now: datetime.datetime | None = None) -> dict[str, int]:
 
 
 def remind(directive: Directive, stage: datetime.timedelta, now: datetime.datetime) -> int:
-    late = list(incomplete(Recipient.objects.filter(directive=directive)).values_list(
-        "pk", "unit_id", "acknowledged_at", "pending"))
+    late = list(Recipient.objects.filter(directive=directive)
+                .annotate(pending=Count("reports", filter=Q(reports__state=ReportState.PENDING)))
+                .filter(Q(acknowledged_at__isnull=True) | Q(pending__gt=0))
+                .values_list("pk", "unit_id", "acknowledged_at", "pending"))
     contents = {unit_id: render_notice("directives/notices/reminder", {
         "directive": directive, "acknowledged": acknowledged is not None, "pending": pending,
         "path": f"/directives/received/{pk}/"}) for pk, unit_id, acknowledged, pending in late}

@@ -32,7 +32,8 @@ def sent(body) -> Directive:  # type: ignore[no-untyped-def]
     for code in ("SO-YT", "SO-TC"):
         ContactFactory(unit=UnitFactory(code=code, kind="department"), email=f"antt@{code.lower()}.example.gov.vn")
     directive = create_directive(UserFactory(role=Role.SOC_ADMIN), {
-        "number": "125/SKHCN-CNTT", "subject": "tăng cường bảo đảm an toàn thông tin mạng", "report_deadline": DEADLINE},
+        "number": "125/SKHCN-CNTT", "subject": "tăng cường bảo đảm an toàn thông tin mạng",
+        "report_deadline": DEADLINE},
         parse_plan("## Các sở\nkinds: department\n- Trực 24/7 | Trực.\n- Rà soát mã độc | Rà soát.\n"))
     make_copies(directive, resolve_recipients(directive))
     Directive.objects.filter(pk=directive.pk).update(state=DirectiveState.SENT)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -28,7 +29,6 @@ from canhgac.directives.services.reporting import EVIDENCE_MAX_BYTES
 from canhgac.directives.ui.forms import ReportForm
 from canhgac.directives.ui.views import letter_response
 from canhgac.directives.wording import task_texts
-
 
 EVIDENCE_READ_LIMIT = EVIDENCE_MAX_BYTES + 1
 """One byte past the limit is enough to know a file is too big; the rest is never read."""
@@ -140,7 +140,7 @@ class ReportUpdateView(RecipientDetailView):
 class EvidenceDownloadView(ConsoleView, View):
     model = Evidence
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         evidence = get_scoped_or_404(Evidence.objects.all(), request.user, pk=pk)
         try:
             handle = evidence.file.open("rb")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -43,9 +43,10 @@ class DirectiveForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contact_ids"].queryset = Contact.objects.filter(unit__isnull=True).order_by(
-            "organisation", "name")
-        self.fields["report_deadline"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        contacts = cast(forms.ModelMultipleChoiceField, self.fields["contact_ids"])
+        contacts.queryset = Contact.objects.filter(unit__isnull=True).order_by("organisation", "name")
+        deadline = cast(forms.DateTimeField, self.fields["report_deadline"])
+        deadline.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         style_widgets(self)
         self.groups: list[GroupSpec] = []
 
@@ -66,7 +67,7 @@ class TemplateChoiceForm(ConsoleForm):
 
     def __init__(self, choices: list[tuple[str, Any]], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = [("", _("an empty directive")), *choices]
+        cast(forms.ChoiceField, self.fields["template"]).choices = [("", _("an empty directive")), *choices]
 
 
 class ReportForm(ConsoleForm):
