@@ -1,4 +1,5 @@
-"""The feed import job (registered when the app is ready): one file, one batch, with progress and a summary."""
+"""The feeds' jobs (registered when the app is ready): importing a file (one batch, with progress and a summary),
+and sending a batch's warnings to its units."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from canhgac.core.jobs import JobContext, JobError, register
+from canhgac.intel.models import FeedBatch
 from canhgac.intel.reading import FeedRefused
 from canhgac.intel.services import JOB_KIND, BatchFile, ensure_source, file_digest, ingest_feed
-from canhgac.intel.warnings import warn_if_automatic
+from canhgac.intel.warnings import JOB_KIND as WARNINGS_JOB
+from canhgac.intel.warnings import send_warnings, warn_if_automatic
 
 
 @register(JOB_KIND, gettext_lazy("Feed import"))
@@ -45,3 +48,14 @@ def import_feed_file(context: JobContext) -> dict[str, Any]:
         context.log(_("Warnings sent at once (the source's setting): %(created)d units, %(emails)d e-mails.")
                     % summary["warnings"])
     return summary
+
+
+@register(WARNINGS_JOB, gettext_lazy("Feed batch warnings"))
+def send_batch_warnings(context: JobContext) -> dict[str, Any]:
+    """Warn the batch's units not warned yet (one notice each; the e-mail leaves at the sender's next run)."""
+    batch = FeedBatch.objects.select_related("source").get(pk=context.params["batch"])
+    counts = send_warnings(batch, progress=context.progress).counts()
+    context.log(_("Warnings prepared for %(created)d units (%(emails)d e-mails); %(already_notified)d were already "
+                  "warned; %(do_not_notify)d asked not to be e-mailed, %(no_recipients)d have nobody to e-mail.")
+                % counts)
+    return {"batch": batch.pk, **counts}

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,8 @@ from canhgac.notifications.models import Notice
 from canhgac.notifications.services import PreparedNotices, prepare_notices
 
 KIND = "intel.batch_warning"
+JOB_KIND = "intel.batch_warnings"
+"""The job that sends a batch's warnings (the console's button starts it: hundreds of units take seconds)."""
 TEMPLATE = "intel/warnings/batch"
 SHOWN_IN_TEXT = 20
 """The message names the first addresses; the attachment lists them all."""
@@ -161,7 +163,8 @@ def preview_warnings(batch: FeedBatch, unit_ids: Iterable[int]) -> PreparedNotic
     return plans
 
 
-def send_warnings(batch: FeedBatch, unit_ids: Iterable[int] | None = None) -> PreparedNotices:
+def send_warnings(batch: FeedBatch, unit_ids: Iterable[int] | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> PreparedNotices:
     """Create the notices of the batch's units not warned yet (all affected units, or those of ``unit_ids``);
     the e-mail leaves at the sender's next run. Idempotent."""
     wanted = set(affected_units(batch))
@@ -171,6 +174,8 @@ def send_warnings(batch: FeedBatch, unit_ids: Iterable[int] | None = None) -> Pr
     prepared = PreparedNotices()
     for contents in contents_for(batch, wanted):
         prepared.plans += prepare_notices(KIND, warning_key(batch), contents, source=SourceRef.of(batch)).plans
+        if progress:
+            progress(len(prepared.plans), len(wanted))
     return prepared
 
 

@@ -26,6 +26,7 @@ from canhgac.core.models import Job
 from canhgac.intel.models import FeedBatch, FeedSource
 from canhgac.intel.services import create_feed_job
 from canhgac.intel.ui.warnings import warnings_link_context
+from canhgac.intel.warnings import JOB_KIND as WARNINGS_JOB
 from canhgac.intel.warnings import KIND, affected_units, preview_warnings, send_warnings, warning_status
 from canhgac.notifications.models import Delivery, DeliveryChannel, DeliveryState, Notice
 from canhgac.notifications.services import deliver_pending
@@ -200,18 +201,24 @@ def test_the_batch_warnings_page_previews_and_sends_for_the_soc_only(registry: A
     assert "203.113.5.7" in text and "Cổng thông tin điện tử" in text
     assert 'id="send-warnings"' in text and Notice.objects.count() == 0
 
-    sent = login(users[Role.SOC_ANALYST]).post(url, follow=True)
-    assert "Warnings prepared for 3 units" in sent.content.decode()
+    analyst = login(users[Role.SOC_ANALYST])
+    started = analyst.post(url)
+    job = Job.objects.get(kind=WARNINGS_JOB)
+    assert started.status_code == 302 and started["Location"] == reverse("core:job_detail", args=[job.pk])
+    assert (job.params, job.created_by) == ({"batch": batch.pk}, users[Role.SOC_ANALYST])
+    assert jobs.execute(job.pk).result["created"] == 3
     assert Notice.objects.filter(kind=KIND).count() == 3
-    assert 'id="send-warnings"' not in sent.content.decode()
+    result = analyst.get(started["Location"]).content.decode()
+    assert 'id="result-warnings"' in result and url in result
+    assert 'id="send-warnings"' not in analyst.get(url).content.decode()
     again = login(users[Role.SOC_ADMIN]).post(url, follow=True)
     assert "nothing was sent twice" in again.content.decode() and Notice.objects.count() == 3
+    assert Job.objects.filter(kind=WARNINGS_JOB).count() == 1
 
     auditor = login(users[Role.AUDITOR])
     assert auditor.get(url).status_code == 200 and auditor.post(url).status_code == 403
     officer = login(users[Role.UNIT_OFFICER])
     assert officer.get(url).status_code == 403 and officer.post(url).status_code == 403
-    assert Job.objects.count() == 1
 
 
 def test_the_batch_page_hook_links_the_soc_to_the_warnings(registry: Any, users: dict) -> None:

@@ -1,5 +1,6 @@
 """The SOC's page of a batch's warnings: per affected unit, who would receive it (or why nobody), the message and a
-preview of its CSV; "Send warnings" creates the notices of the units not warned yet (``intel/warnings.py``).
+preview of its CSV; "Send warnings" starts the job that creates the notices of the units not warned yet
+(``intel/warnings.py``; a province's hundreds of units take seconds), whose page shows what it did.
 
 SOC staff and auditors read the page; sending takes the right to send notices (as the notice page's re-send).
 Officers never see it: a warning is about a whole batch, and their own notices are in their inbox.
@@ -18,20 +19,15 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import View
 
 from canhgac.constituency.models import Unit
+from canhgac.core import jobs
 from canhgac.core.access import ADD, SEES_EVERYTHING, may, role_of
 from canhgac.core.ui.views import ConsoleView
 from canhgac.intel.models import FeedBatch
-from canhgac.intel.warnings import (
-    affected_units,
-    preview_warnings,
-    send_warnings,
-    warning_notices,
-    warning_status,
-)
+from canhgac.intel.warnings import JOB_KIND as WARNINGS_JOB
+from canhgac.intel.warnings import affected_units, preview_warnings, warning_notices, warning_status
 from canhgac.notifications.models import Delivery
 from canhgac.notifications.services import NoticePlan, mail_configured
 
@@ -92,18 +88,14 @@ class BatchWarningsView(ConsoleView, View):
                            csv_preview(attachment.content))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Start the job that warns the units not warned yet, and follow it on its page."""
         if not may(request.user, ADD, Delivery):
             raise PermissionDenied
         batch = get_object_or_404(FeedBatch.objects.select_related("source"), pk=pk)
-        counts = send_warnings(batch).counts()
-        if counts["created"]:
-            messages.success(request, ngettext(
-                "Warnings prepared for %(created)d unit: %(emails)d e-mails leave within a minute.",
-                "Warnings prepared for %(created)d units: %(emails)d e-mails leave within a minute.",
-                counts["created"]) % counts if mail_configured() else ngettext(
-                "Warnings prepared for %(created)d unit; their e-mail waits until a mail server is configured.",
-                "Warnings prepared for %(created)d units; their e-mail waits until a mail server is configured.",
-                counts["created"]) % counts)
-        else:
+        if not warning_status(batch).waiting:
             messages.info(request, _("Every unit of this batch was already warned; nothing was sent twice."))
-        return redirect("intel:batch_warnings", pk=batch.pk)
+            return redirect("intel:batch_warnings", pk=batch.pk)
+        title = _("Warnings of batch #%(batch)d (%(source)s, %(period)s)") % {
+            "batch": batch.pk, "source": batch.source.name, "period": batch.period}
+        job = jobs.submit(WARNINGS_JOB, request.user, {"batch": batch.pk}, title=title)
+        return redirect("core:job_detail", pk=job.pk)
