@@ -16,10 +16,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from canhgac.constituency.tests.factories import NetblockFactory
+from canhgac.core import schedule
 from canhgac.core.models import Channel, Job, JobState
 from canhgac.intel.models import FeedBatch, FeedSource, Hit
 from canhgac.intel.services import fetching
-from canhgac.intel.services.pulling import RETRY_FAILED, pull_due_sources, pull_source, save_source
+from canhgac.intel.services.pulling import CHECK_EVERY, RETRY_FAILED, pull_due_sources, pull_source, save_source
 from canhgac.intel.tests.httpfeed import Answer, FeedServer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -182,6 +183,11 @@ def test_a_source_being_pulled_is_not_pulled_twice_at_once(server: FeedServer, b
     assert server.requests == []
     FeedSource.objects.filter(pk=source.pk).update(pull_started_at=now - datetime.timedelta(hours=3))
     assert pull_source(source, now=now).state == "imported"  # a claim left by a dead pull is taken over
+
+
+def test_the_pulls_are_a_periodic_task() -> None:
+    [task] = [task for task in schedule.registered() if task.name == "intel.pull_feeds"]
+    assert (task.every, task.func) == (CHECK_EVERY, pull_due_sources)
 
 
 def test_source_settings_are_checked(server: FeedServer) -> None:
