@@ -11,6 +11,7 @@ validators for the next conditional GET, and the error (empty after a good pull)
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,8 @@ from canhgac.intel.reading import FeedRefused
 from canhgac.intel.services import create_feed_job, current_period
 from canhgac.intel.services.fetching import PullRefused, check_url, fetch, new_client
 from canhgac.intel.services.mispfeed import MISP_FEED, HttpFiles, import_misp_feed
+
+logger = logging.getLogger(__name__)
 
 CHECK_EVERY = datetime.timedelta(minutes=5)
 STALE_PULL = datetime.timedelta(hours=2)
@@ -116,6 +119,9 @@ def pull_source(source: FeedSource, *, client: httpx.Client | None = None, now: 
             source, client, user)
     except (PullRefused, FeedRefused) as refusal:
         outcome = PullOutcome(source.name, "failed", str(refusal))
+    except Exception as error:  # a bug or a lost database must not leave the source claimed for hours
+        logger.exception("pulling feed source %s failed", source.name)
+        outcome = PullOutcome(source.name, "failed", f"{type(error).__name__}: {error}")
     finally:
         if own_client:
             client.close()

@@ -185,6 +185,16 @@ def test_a_source_being_pulled_is_not_pulled_twice_at_once(server: FeedServer, b
     assert pull_source(source, now=now).state == "imported"  # a claim left by a dead pull is taken over
 
 
+def test_an_unexpected_error_is_recorded_and_frees_the_source(server: FeedServer, blocks: None) -> None:
+    server.answers["/botnet.txt"] = Answer(LIST)
+    odd = FeedSource.objects.create(name="odd", url=server.url("/botnet.txt"), pull_format="gone-parser",
+                                    allow_http=True, pull_enabled=True)  # a format no longer known
+    outcome = pull_source(odd)
+    odd.refresh_from_db()
+    assert outcome.state == "failed" and "ValidationError" in odd.pull_error
+    assert odd.pull_started_at is None and FeedBatch.objects.count() == 0
+
+
 def test_the_pulls_are_a_periodic_task() -> None:
     [task] = [task for task in schedule.registered() if task.name == "intel.pull_feeds"]
     assert (task.every, task.func) == (CHECK_EVERY, pull_due_sources)

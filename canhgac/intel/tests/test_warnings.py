@@ -221,6 +221,15 @@ def test_the_batch_warnings_page_previews_and_sends_for_the_soc_only(registry: A
     assert officer.get(url).status_code == 403 and officer.post(url).status_code == 403
 
 
+def test_a_batch_outside_every_unit_has_nobody_to_warn(registry: Any, users: dict, login: Any) -> None:
+    batch = imported(b"8.8.8.8\n1.1.1.1\n")
+    url = reverse("intel:batch_warnings", kwargs={"pk": batch.pk})
+    analyst = login(users[Role.SOC_ANALYST])
+    assert 'id="no-units"' in analyst.get(url).content.decode()
+    assert "nobody to warn" in analyst.post(url, follow=True).content.decode()
+    assert not Job.objects.filter(kind=WARNINGS_JOB).exists() and not Notice.objects.exists()
+
+
 def test_the_batch_page_hook_links_the_soc_to_the_warnings(registry: Any, users: dict) -> None:
     batch = imported()
     send_warnings(batch, [registry.own_unit.pk])

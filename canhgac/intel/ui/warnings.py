@@ -92,8 +92,10 @@ class BatchWarningsView(ConsoleView, View):
         if not may(request.user, ADD, Delivery):
             raise PermissionDenied
         batch = get_object_or_404(FeedBatch.objects.select_related("source"), pk=pk)
-        if not warning_status(batch).waiting:
-            messages.info(request, _("Every unit of this batch was already warned; nothing was sent twice."))
+        status = warning_status(batch)
+        if not status.waiting:
+            messages.info(request, _("Every unit of this batch was already warned; nothing was sent twice.")
+                          if status.units else _("This batch lists no address of any unit: there is nobody to warn."))
             return redirect("intel:batch_warnings", pk=batch.pk)
         title = _("Warnings of batch #%(batch)d (%(source)s, %(period)s)") % {
             "batch": batch.pk, "source": batch.source.name, "period": batch.period}
