@@ -107,8 +107,8 @@ def answer_swap(user: Any, swap: SwapRequest, accept: bool, now: datetime.dateti
     _require(may_answer_swap(user, swap))
     now = now or timezone.now()
     with transaction.atomic():
-        swap = SwapRequest.objects.select_for_update().select_related("offered__shift", "wanted__shift").get(
-            pk=swap.pk)
+        locked = SwapRequest.objects.select_for_update(of=("self",))  # PostgreSQL locks no outer-joined row
+        swap = locked.select_related("offered__shift", "wanted__shift").get(pk=swap.pk)
         if swap.state != SwapState.PENDING:
             raise ValidationError(_("This swap has already been answered."))
         before = snapshot(swap)
