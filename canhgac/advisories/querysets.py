@@ -155,14 +155,18 @@ def _count(queryset: QuerySet, expression: str = "COUNT(%(expressions)s)", colum
                     output_field=IntegerField())
 
 
-def with_priority(queryset: QuerySet[Advisory], user: Any) -> QuerySet[Advisory]:
+def with_priority(queryset: QuerySet[Advisory], user: Any, unit_ids: set[int] | None = None) -> QuerySet[Advisory]:
     """Advisories with the figures they are prioritised by: whether one of their vulnerabilities is known exploited
     and their highest CVSS (what all sources say of them, not only this record), and over the exposures ``user`` may
-    see: exposures, units, exposures on internet-facing assets, the highest security level of a system hit."""
+    see (in ``unit_ids`` when given): exposures, units, exposures on internet-facing assets, the highest security
+    level of a system hit."""
     vulnerabilities = Vulnerability.objects.filter(advisoryvulnerability__advisory=OuterRef("pk"))
     exposures = Exposure.objects.for_user(user).filter(vulnerability__advisoryvulnerability__advisory=OuterRef("pk"))
     systems = InformationSystem.objects.for_user(user).filter(
         assets__exposures__vulnerability__advisoryvulnerability__advisory=OuterRef("pk"))
+    if unit_ids is not None:
+        exposures = exposures.in_unit_subtree(unit_ids)
+        systems = systems.filter(assets__exposures__unit_id__in=unit_ids)
     return queryset.annotate(
         exploited=Exists(vulnerabilities.filter(known_exploited=True)),
         top_cvss=Subquery(vulnerabilities.order_by().annotate(figure=Func(F("cvss"), function="MAX")).values(

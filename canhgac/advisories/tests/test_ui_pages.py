@@ -59,6 +59,12 @@ def test_officers_may_not_list_every_advisory_but_see_the_warnings_hitting_their
     spring = next(row for row in rows_of(html, "rows") if "CVE-2022-22965" in row)
     exposures = re.findall(r'<td class="numeric">(.*?)</td>', spring, re.S)[3]
     assert exposures.strip() == "2"  # own-app and sub-app, not the other unit's
+    sub = officer.get(reverse("advisories:warning_list"), {"unit_tree": "TT-CNTT"}).content.decode()
+    [spring] = rows_of(sub, "rows")  # the sub-unit runs Spring only, on one asset of a level-4 system
+    assert [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r'<td class="numeric">(.*?)</td>', spring,
+                                                                        re.S)] == ["0", "4", "9.8", "1", "1"]
+    other = officer.get(reverse("advisories:warning_list"), {"unit_tree": "BV-DK"}).content.decode()
+    assert "CVE-2023-46747" not in other and "CVE-2022-22965" not in other  # not theirs to see
 
 
 def test_a_warning_page_for_an_officer_shows_their_units_only(exposed: Any, users: Any, console: Any) -> None:
@@ -164,3 +170,22 @@ def test_exports_are_scoped_and_formula_safe(exposed: Any, users: Any, province:
     assert console(users[Role.SOC_ANALYST]).get(reverse("advisories:advisory_export"),
                                                 {"format": "exe"}).status_code == 400
     assert Exposure.objects.filter(asset__name__startswith="=").count() == 1
+
+
+@pytest.mark.parametrize(("role", "url", "baseline"), [
+    (Role.SOC_ANALYST, "advisories:advisory_list", 8),
+    (Role.UNIT_OFFICER, "advisories:warning_list", 10),
+    (Role.SOC_ANALYST, "advisories:overdue_list", 9),
+])
+def test_list_pages_read_a_fixed_number_of_queries(exposed: Any, users: Any, console: Any, corpora: Any,
+                                                   django_assert_max_num_queries: Any, role: str, url: str,
+                                                   baseline: int) -> None:
+    from canhgac.advisories.tests.helpers import load
+
+    load(corpora / "nvd-cve/CVE-2023-37580.nvd-1.1.json")
+    load(corpora / "cve-json5/CVE-2023-29357.json")
+    Finding.objects.update(due_on=datetime.date(2020, 1, 1))
+    client = console(users[role])
+    client.get(reverse(url))  # the session and the menu's caches
+    with django_assert_max_num_queries(baseline):  # the priority figures are subqueries of the page's one query
+        assert client.get(reverse(url)).status_code == 200

@@ -45,6 +45,8 @@ from canhgac.advisories.querysets import (
 from canhgac.advisories.services import rule_details
 from canhgac.advisories.ui.charts import progress_chart, totals_chart
 from canhgac.constituency.filtersets import UnitScopedFilterSet
+from canhgac.constituency.models import Unit
+from canhgac.constituency.querysets import unit_subtree_ids
 from canhgac.constituency.ui.views.lists import tidy_filter_form
 from canhgac.core.access import ADD, VIEW, may
 from canhgac.core.ui.views import ConsoleView, ScopedListView
@@ -81,10 +83,14 @@ class PriorityListView(ScopedListView):
     sortable: ClassVar[dict[str, str]] = {name: name for name in SORTS}
 
     def get_queryset(self) -> QuerySet:
-        queryset = with_priority(super().get_queryset(), self.request.user)
+        queryset = with_priority(super().get_queryset(), self.request.user, self.counted_units())
         if self.filterset is not None:
             tidy_filter_form(self.filterset.form)
         return queryset
+
+    def counted_units(self) -> set[int] | None:
+        """The units whose exposures the figures count (``None``: all the user may see)."""
+        return None
 
     def ordering_fields(self) -> list[Any]:
         sort = self.current_sort()
@@ -133,6 +139,21 @@ class WarningListView(PriorityListView):
     def base_queryset(self) -> QuerySet:
         return affected_advisories(self.request.user).defer("raw", "summary", "details", "review")
 
+    def counted_units(self) -> set[int] | None:
+        code = self.request.GET.get("unit_tree", "").strip()
+        if not code:
+            return None
+        return set(unit_subtree_ids(Unit.objects.filter(code__iexact=code).values_list("pk", flat=True)))
+
+
+def with_reasons(exposures: QuerySet[Exposure]) -> list[Any]:
+    """The exposures, each with the rules it matched (read in one go) as ``reasons``."""
+    listed: list[Any] = list(exposures)
+    reasons = rule_details({rule for exposure in listed for rule in exposure.rule_ids()})
+    for exposure in listed:
+        exposure.reasons = [reasons[rule] for rule in exposure.rule_ids() if rule in reasons]
+    return listed
+
 
 def advisory_for(request: Any, pk: int) -> Advisory:
     advisory = get_object_or_404(Advisory.objects.defer("raw").select_related("batch"), pk=pk)
@@ -156,10 +177,7 @@ class AdvisoryDetailView(ConsoleView, DetailView):
         advisory, user = self.object, self.request.user
         vulnerability_ids, identifiers = vulnerability_ids_of(advisory), identifiers_of(advisory)
         progress = progress_for(vulnerability_ids, identifiers, user)
-        exposures = list(exposures_by_priority(exposures_of(vulnerability_ids, user))[:SHOWN])
-        reasons = rule_details({rule for exposure in exposures for rule in exposure.rule_ids()})
-        for exposure in exposures:
-            exposure.reasons = [reasons[rule] for rule in exposure.rule_ids() if rule in reasons]  # type: ignore[attr-defined]
+        exposures = with_reasons(exposures_by_priority(exposures_of(vulnerability_ids, user))[:SHOWN])
         context.update(
             progress=progress, totals_chart=totals_chart(progress), units_chart=progress_chart(progress),
             exposures=exposures, exposure_total=exposures_of(vulnerability_ids, user).count(),
@@ -191,10 +209,7 @@ class VulnerabilityDetailView(ConsoleView, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         vulnerability, user = self.object, self.request.user
-        exposures = list(exposures_by_priority(exposures_of([vulnerability.pk], user))[:SHOWN])
-        reasons = rule_details({rule for exposure in exposures for rule in exposure.rule_ids()})
-        for exposure in exposures:
-            exposure.reasons = [reasons[rule] for rule in exposure.rule_ids() if rule in reasons]  # type: ignore[attr-defined]
+        exposures = with_reasons(exposures_by_priority(exposures_of([vulnerability.pk], user))[:SHOWN])
         soc = may(user, VIEW, Advisory)
         advisories = vulnerability.advisories.defer("raw").order_by("source", "-published")
         context.update(
