@@ -70,7 +70,7 @@ class RecipientDetailView(ScopedDetailView):
         context.update(
             rows=[{"report": report, "text": texts[report.task_id],
                    "form": forms.get(report.pk) or (ReportForm(prefix=f"r{report.pk}", initial={
-                       "state": report.state if report.state != "pending" else "done", "note": report.note})
+                       "state": report.state if report.state != "pending" else "", "note": report.note})
                        if may_report else None)} for report in reports],
             may_report=may_report, is_past_deadline=copy.directive.is_past_deadline(),
             pending=sum(report.state == "pending" for report in reports))

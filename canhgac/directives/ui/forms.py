@@ -72,8 +72,8 @@ class TemplateChoiceForm(ConsoleForm):
 
 class ReportForm(ConsoleForm):
     state = forms.ChoiceField(label=_("Where the unit stands"),
-                              choices=[(value, label) for value, label in ReportState.choices
-                                       if value != ReportState.PENDING])
+                              choices=[("", "---------"), *((value, label) for value, label in ReportState.choices
+                                                             if value != ReportState.PENDING)])
     note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX,
                            widget=forms.Textarea(attrs={"rows": 2}))
     file = forms.FileField(label=_("Evidence file"), required=False,
