@@ -76,6 +76,9 @@ class ZipFiles:
         self.members = {info.filename.rsplit("/", 1)[-1]: info for info in infos if not info.is_dir()}
         self.expanded = 0
 
+    def close(self) -> None:
+        self.archive.close()
+
     def read(self, name: str, limit: int) -> bytes:
         info = self.members.get(name)
         if info is None:

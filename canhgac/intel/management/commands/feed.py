@@ -26,7 +26,7 @@ from canhgac.intel.parsers import parsers
 from canhgac.intel.parsers.delimited import FIELDS
 from canhgac.intel.reading import FeedRefused
 from canhgac.intel.services import DEFAULT_SOURCE, current_period, ensure_source, import_feed
-from canhgac.intel.services.mispfeed import FeedFiles, import_misp_feed, local_feed
+from canhgac.intel.services.mispfeed import FeedFiles, ZipFiles, import_misp_feed, local_feed
 
 SHOWN_INVALID = 10
 
@@ -113,6 +113,9 @@ class Command(CanhgacCommand):
                                        user=current_actor().user)
         except FeedRefused as refusal:
             return self.refused(path, None, str(refusal), options["json"])
+        finally:
+            if isinstance(feed, ZipFiles):
+                feed.close()
         result = outcome.as_dict()
         if not options["json"]:
             self.stdout.write(_("%(file)s (MISP feed): %(events)d events, %(imported)d imported, %(unchanged)d "
