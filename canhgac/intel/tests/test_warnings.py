@@ -29,7 +29,7 @@ from canhgac.intel.ui.warnings import warnings_link_context
 from canhgac.intel.warnings import JOB_KIND as WARNINGS_JOB
 from canhgac.intel.warnings import KIND, affected_units, preview_warnings, send_warnings, warning_status
 from canhgac.notifications.models import Delivery, DeliveryChannel, DeliveryState, Notice
-from canhgac.notifications.services import deliver_pending
+from canhgac.notifications.services import deliver_pending, resend
 from canhgac.notifications.tests.factories import PreferenceFactory
 from canhgac.notifications.tests.smtp import SmtpServer, free_port
 
@@ -157,6 +157,20 @@ def test_with_the_mail_server_stopped_no_warning_is_lost_or_sent_twice(registry:
     assert sorted(str(message["To"]) for message in smtp.messages()) == [
         "daumoi@so-tttt.example.gov.vn", "pho-daumoi@so-tttt.example.gov.vn"]
     assert {(delivery.state, delivery.attempts) for delivery in waiting.all()} == {(DeliveryState.SENT, 2)}
+
+
+def test_a_warning_is_re_sent_on_demand_with_its_csv(registry: Any, smtp: SmtpServer) -> None:
+    batch = imported()
+    send_warnings(batch, [registry.own_unit.pk])
+    deliver_pending()
+    notice = Notice.objects.get(kind=KIND, unit=registry.own_unit)
+
+    resend(notice)
+    deliver_pending()
+
+    first, second = smtp.messages()
+    assert first["Subject"] == second["Subject"] and first["Message-ID"] != second["Message-ID"]
+    assert [part.get_filename() for part in second.iter_attachments()] == [notice.attachments.get().name]
 
 
 def test_the_csv_tells_when_the_source_first_and_last_listed_each_address_and_how_often(registry: Any) -> None:
