@@ -33,7 +33,7 @@ BASELINES = {"unit_list": 10, "contact_list": 10, "netblock_list": 10, "domain_l
 """For an officer (whose scope costs two queries more than a SOC user's); every section of a detail page full. The
 unit page includes the panels of other apps (findings: the unit's sub-tree and its open findings by severity;
 notifications: latest notices, unread count, settings and recipients — a fixed four; feeds: the unit's sub-tree
-and its listed addresses — two, and three more to describe them when it has any;
+and its listed addresses — two, and up to four more to count and describe them when it has any;
 duty: whether it has a roster, and two more (who is on duty now, its open gaps) when it has; awareness: its
 latest bulletins, and one more (those not opened) when it has any)."""
 
