@@ -71,6 +71,8 @@ class FeedUploadSerializer(serializers.Serializer):
         return fields
 
 
-class JobAcceptedSerializer(serializers.Serializer):
+class FeedImportAcceptedSerializer(serializers.Serializer):
+    """The import job that was started, and where to follow it."""
+
     job = serializers.IntegerField()
     url = serializers.CharField()
