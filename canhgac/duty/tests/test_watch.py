@@ -7,6 +7,8 @@ import datetime
 from typing import Any
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from canhgac.core import schedule
 from canhgac.core.access import Role
@@ -93,3 +95,17 @@ def test_who_is_on_duty_now(roster: Any, province: Any) -> None:
     at = START + datetime.timedelta(hours=1)
     assert list(on_duty_at(Assignment.objects.all(), at)) == [on_now]
     assert list(unstaffed_now(empty.roster.shifts.all(), at)) == [empty]
+
+
+def test_the_scheduled_run_uses_the_real_clock_and_the_soc_sees_the_alert(client: Any, users: dict,
+                                                                          roster: Any) -> None:
+    now = timezone.now()
+    shift = ShiftFactory(roster=roster, starts_at=now - 30 * MINUTE, ends_at=now + datetime.timedelta(hours=7))
+    assert schedule.run_task("duty.detect_gaps") is True
+    assert open_alerts() == {(shift.pk, AlertKind.UNSTAFFED)}
+    client.force_login(users[Role.SOC_ANALYST])
+    listed = client.get(reverse("duty:alert_list") + "?open=true").content.decode()
+    assert roster.name in listed and "Nobody on the shift" in listed
+    now_page = client.get(reverse("duty:now")).content.decode()
+    assert 'id="alerts"' in now_page and roster.name in now_page
+    assert "Duty gaps" in client.get(reverse("web:home")).content.decode()  # the home figure
