@@ -142,3 +142,21 @@ def test_unit_page_shows_who_is_on_duty(client: Any, users: dict, duty: dict, pr
     client.force_login(users[Role.UNIT_OFFICER])
     page = client.get(reverse("constituency:unit_detail", kwargs={"pk": province.own_unit.pk})).content.decode()
     assert 'id="duty"' in page and "&lt;b&gt;Người own&lt;/b&gt;" in page
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "x" * 5000, "0000-00-00", "2026-13-01", "<script>"])
+def test_a_bad_day_shows_the_roster_from_its_first_day(client: Any, users: dict, duty: dict, day: str) -> None:
+    client.force_login(users[Role.SOC_ADMIN])
+    page = client.get(reverse("duty:roster_detail", kwargs={"pk": duty["own"].pk}), {"day": day})
+    assert page.status_code == 200 and page.context["first_day"] == duty["own"].starts_on
+
+
+def test_a_night_shift_after_midnight_is_shown_on_its_days_page(client: Any, users: dict, province: Any) -> None:
+    local_now = timezone.localtime()
+    roster = RosterFactory(unit=province.own_unit, starts_on=local_now.date() - datetime.timedelta(days=1),
+                           ends_on=local_now.date(), day_starts_at=(local_now + datetime.timedelta(hours=1)).time())
+    running = ShiftFactory(roster=roster, starts_at=local_now - datetime.timedelta(hours=2),
+                           ends_at=local_now + datetime.timedelta(hours=1))
+    client.force_login(users[Role.SOC_ADMIN])
+    page = client.get(reverse("duty:roster_detail", kwargs={"pk": roster.pk}))
+    assert running in page.context["shifts"]

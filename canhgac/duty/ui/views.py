@@ -125,8 +125,14 @@ class RosterDetailView(ScopedDetailView):
         return super().get_object(Roster.objects.select_related("unit"))
 
     def first_day(self, roster: Roster) -> datetime.date:
-        wanted = parse_date(self.request.GET.get("day", "")[:10]) if self.request.GET.get("day") else None
-        today = timezone.localdate()
+        """``?day=`` if it is a date, else the roster day running now (a night shift after midnight belongs to the
+        day before), kept within the period."""
+        try:
+            wanted = parse_date(self.request.GET.get("day", "")[:10])
+        except ValueError:  # well formed but no such day, e.g. 2026-02-30
+            wanted = None
+        start = roster.day_starts_at
+        today = (timezone.localtime() - datetime.timedelta(hours=start.hour, minutes=start.minute)).date()
         day = wanted or (today if roster.starts_on <= today <= roster.ends_on else roster.starts_on)
         return min(max(day, roster.starts_on), roster.ends_on)
 
