@@ -33,6 +33,7 @@ ROUTES = {
     "informationsystem": lambda province: InformationSystemFactory(unit=province.own_unit),
     "user": lambda province: None,
     "token": lambda province: None,
+    "duty-logentry": lambda province: None,
 }
 
 
@@ -63,7 +64,9 @@ def test_hostile_field_values_never_cause_a_server_error(api_as, users, province
 
 
 LIST_ROUTES = ["unit-list", "contact-list", "netblock-list", "domain-list", "asset-list", "informationsystem-list",
-               "user-list", "token-list", "job-list", "auditentry-list", "netblock-lookup"]
+               "user-list", "token-list", "job-list", "auditentry-list", "netblock-lookup", "duty-roster-list",
+               "duty-person-list", "duty-shift-list", "duty-shift-now", "duty-assignment-list", "duty-logentry-list",
+               "duty-alert-list", "bulletin-list"]
 QUERY_VALUES = ["", "x" * 10_000, "\x00", "-1", "1e999", "<b>", "' OR 1=1 --", "true", "[]", "%", "2001:db8::1"]
 
 
