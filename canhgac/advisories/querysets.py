@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -28,8 +29,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
-from django.db.models.functions import Left, StrIndex
+from django.db.models.functions import Coalesce, Left, StrIndex
 from django.utils import timezone
 
 from canhgac.advisories.models import FINDING_SOURCE, Advisory, AdvisoryVulnerability, Exposure, Vulnerability
@@ -39,6 +41,8 @@ from canhgac.findings.models import Finding, FindingState
 from canhgac.findings.workflow import ACTIVE_STATES
 
 CHUNK = 500
+MAX_HIT = 20_000
+"""Up to this many advisories hitting something, the priority figures are computed for them alone."""
 FIXED_STATES = frozenset({FindingState.RESOLVED, FindingState.VERIFIED})
 
 
@@ -155,27 +159,55 @@ def _count(queryset: QuerySet, expression: str = "COUNT(%(expressions)s)", colum
                     output_field=IntegerField())
 
 
-def with_priority(queryset: QuerySet[Advisory], user: Any, unit_ids: set[int] | None = None) -> QuerySet[Advisory]:
+def with_priority(queryset: QuerySet[Advisory], user: Any, unit_ids: set[int] | None = None, *,
+                  sort_only: bool = False) -> QuerySet[Advisory]:
     """Advisories with the figures they are prioritised by: whether one of their vulnerabilities is known exploited
-    and their highest CVSS (what all sources say of them, not only this record), and over the exposures ``user`` may
-    see (in ``unit_ids`` when given): exposures, units, exposures on internet-facing assets, the highest security
-    level of a system hit."""
+    (whatever source says so), their CVSS (the record's, else its vulnerabilities' highest), and over the exposures
+    ``user`` may see (in ``unit_ids`` when given): exposures, units, exposures on internet-facing assets, the highest
+    security level of a system hit.
+
+    The exposure figures are computed only for the advisories that hit something (the set is read once): a quarter
+    of a million records mostly hit nothing, and sorting them all by correlated counts would take seconds.
+    ``sort_only``: the figures only order the rows (a list then reads them for its page with :func:`figures_of`)."""
     vulnerabilities = Vulnerability.objects.filter(advisoryvulnerability__advisory=OuterRef("pk"))
-    exposures = Exposure.objects.for_user(user).filter(vulnerability__advisoryvulnerability__advisory=OuterRef("pk"))
+    visible = Exposure.objects.for_user(user)
+    if unit_ids is not None:
+        visible = visible.in_unit_subtree(unit_ids)
+    hit = list(AdvisoryVulnerability.objects.filter(vulnerability_id__in=visible.values("vulnerability_id"))
+               .order_by().values_list("advisory_id", flat=True).distinct()[:MAX_HIT + 1])
+    exposures = visible.filter(vulnerability__advisoryvulnerability__advisory=OuterRef("pk"))
     systems = InformationSystem.objects.for_user(user).filter(
         assets__exposures__vulnerability__advisoryvulnerability__advisory=OuterRef("pk"))
     if unit_ids is not None:
-        exposures = exposures.in_unit_subtree(unit_ids)
         systems = systems.filter(assets__exposures__unit_id__in=unit_ids)
-    return queryset.annotate(
-        exploited=Exists(vulnerabilities.filter(known_exploited=True)),
-        top_cvss=Subquery(vulnerabilities.order_by().annotate(figure=Func(F("cvss"), function="MAX")).values(
-            "figure")[:1], output_field=FloatField()),
-        exposure_count=_count(exposures),
-        units_affected=_count(exposures, "COUNT(DISTINCT %(expressions)s)", "unit_id"),
-        internet_facing=_count(exposures.filter(asset__internet_facing=True)),
-        security_level=_count(systems, "MAX(%(expressions)s)", "security_level"),
+
+    def when_hit(figure: Subquery, default: Any = 0) -> Any:
+        if len(hit) > MAX_HIT:
+            return figure
+        return Case(When(pk__in=hit, then=figure), default=Value(default), output_field=IntegerField())
+
+    add = queryset.alias if sort_only else queryset.annotate
+    return add(
+        exploited=Q(known_exploited=True) | Exists(vulnerabilities.filter(known_exploited=True)),
+        top_cvss=Coalesce("cvss", Subquery(vulnerabilities.order_by().annotate(
+            figure=Func(F("cvss"), function="MAX")).values("figure")[:1], output_field=FloatField())),
+        exposure_count=when_hit(_count(exposures)),
+        units_affected=when_hit(_count(exposures, "COUNT(DISTINCT %(expressions)s)", "unit_id")),
+        internet_facing=when_hit(_count(exposures.filter(asset__internet_facing=True))),
+        security_level=when_hit(_count(systems, "MAX(%(expressions)s)", "security_level"), None),
     )
+
+
+FIGURES = ("exploited", "top_cvss", "exposure_count", "units_affected", "internet_facing", "security_level")
+
+
+def figures_of(advisories: list[Any], user: Any, unit_ids: set[int] | None = None) -> None:
+    """Set the priority figures on these advisories (a page of a list), read in one query."""
+    found = {row["pk"]: row for row in with_priority(Advisory.objects.filter(pk__in=[item.pk for item in advisories]),
+                                                     user, unit_ids).values("pk", *FIGURES)}
+    for advisory in advisories:
+        for name in FIGURES:
+            setattr(advisory, name, found.get(advisory.pk, {}).get(name))
 
 
 PRIORITY_ORDER = [F("exploited").desc(), F("internet_facing").desc(), F("security_level").desc(nulls_last=True),

@@ -173,8 +173,8 @@ def test_exports_are_scoped_and_formula_safe(exposed: Any, users: Any, province:
 
 
 @pytest.mark.parametrize(("role", "url", "baseline"), [
-    (Role.SOC_ANALYST, "advisories:advisory_list", 8),
-    (Role.UNIT_OFFICER, "advisories:warning_list", 10),
+    (Role.SOC_ANALYST, "advisories:advisory_list", 11),
+    (Role.UNIT_OFFICER, "advisories:warning_list", 13),
     (Role.SOC_ANALYST, "advisories:overdue_list", 9),
 ])
 def test_list_pages_read_a_fixed_number_of_queries(exposed: Any, users: Any, console: Any, corpora: Any,

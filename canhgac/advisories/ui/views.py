@@ -37,6 +37,7 @@ from canhgac.advisories.querysets import (
     concerns_vulnerability,
     exposures_by_priority,
     exposures_of,
+    figures_of,
     identifiers_of,
     progress_for,
     vulnerability_ids_of,
@@ -83,7 +84,7 @@ class PriorityListView(ScopedListView):
     sortable: ClassVar[dict[str, str]] = {name: name for name in SORTS}
 
     def get_queryset(self) -> QuerySet:
-        queryset = with_priority(super().get_queryset(), self.request.user, self.counted_units())
+        queryset = with_priority(super().get_queryset(), self.request.user, self.counted_units(), sort_only=True)
         if self.filterset is not None:
             tidy_filter_form(self.filterset.form)
         return queryset
@@ -101,6 +102,7 @@ class PriorityListView(ScopedListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        figures_of(list(context["object_list"]), self.request.user, self.counted_units())
         context["may_import"] = may(self.request.user, ADD, AdvisoryBatch)
         return context
 
