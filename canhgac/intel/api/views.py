@@ -47,7 +47,7 @@ class FeedBatchViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [BatchPermission]
     serializer_class = ser.FeedBatchSerializer
     filterset_class = FeedBatchFilterSet
-    ordering_fields = ("received_at", "period", "matched", "id")
+    ordering_fields = ("received_at", "period", "id")  # not by province figures: officers would learn their order
     ordering = ("-received_at", "-id")
     search_fields = ("reference", "filename")
 

@@ -129,3 +129,14 @@ def test_batches_filter_by_source_and_period(feeds: Feeds, login: Any) -> None:
     html = page(client, reverse("intel:batch_list"), period="2026-04")
     assert f'href="/feeds/{feeds.april.pk}/"' in html and f'href="/feeds/{feeds.march.pk}/"' not in html
     assert 'id="total">0<' in page(client, reverse("intel:batch_list"), source="shadowserver")
+
+
+def test_batch_list_sorting_by_each_role_s_own_figures(feeds: Feeds, login: Any) -> None:
+    soc = login(feeds.users[Role.SOC_ANALYST])
+    html = page(soc, reverse("intel:batch_list"), sort="-matched")
+    assert html.index(f'href="/feeds/{feeds.march.pk}/"') < html.index(f'href="/feeds/{feeds.april.pk}/"')
+    assert page(soc, reverse("intel:batch_list"), sort="hits")  # not the SOC's column: the default order
+    officer = login(feeds.users[Role.UNIT_OFFICER])
+    html = page(officer, reverse("intel:batch_list"), sort="hits")
+    assert html.index(f'href="/feeds/{feeds.april.pk}/"') < html.index(f'href="/feeds/{feeds.march.pk}/"')
+    assert page(officer, reverse("intel:batch_list"), sort="-matched")

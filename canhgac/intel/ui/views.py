@@ -55,17 +55,25 @@ class BatchListView(BatchAccess, ScopedListView):  # type: ignore[misc]
                                           "matched": "matched", "hits": "scoped_hits"}
 
     def base_queryset(self) -> QuerySet[FeedBatch]:
+        """Officers' rows count their units' hits; the SOC's show the batch's own figures (counting every hit of
+        every batch of the page would read the whole hit table for a figure the SOC has as "in the province")."""
         batches = batches_for_user(self.request.user).select_related("source").defer("invalid_lines", "metadata")
-        return with_scoped_hits(batches, self.request.user)
+        return batches if self.whole else with_scoped_hits(batches, self.request.user)
+
+    @property
+    def whole(self) -> bool:
+        return sees_whole_batches(self.request.user)
 
     def current_sort(self) -> str:
         wanted = self.request.GET.get("sort", "")
-        return wanted if wanted.lstrip("-") in self.sortable else "-received"
+        column = wanted.lstrip("-")
+        usable = column in self.sortable and column != ("hits" if self.whole else "matched")
+        return wanted if usable else "-received"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context.update(whole=sees_whole_batches(user), may_upload=may(user, ADD, FeedBatch))
+        context.update(whole=self.whole, may_upload=may(user, ADD, FeedBatch))
         return context
 
 
