@@ -56,7 +56,8 @@ class FeedBatchViewSet(viewsets.ReadOnlyModelViewSet):
         return with_scoped_hits(batches, self.request.user)
 
     @extend_schema(summary="Import a feed file (SOC)", request={"multipart/form-data": ser.FeedUploadSerializer},
-                   responses={202: ser.FeedImportAcceptedSerializer, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT})
+                   responses={202: ser.FeedImportAcceptedSerializer, 400: OpenApiTypes.OBJECT,
+                              403: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser, JSONParser],
             filter_backends=[], pagination_class=None, permission_classes=[RolePermission])
     def import_file(self, request: Request, **kwargs: Any) -> Response:
