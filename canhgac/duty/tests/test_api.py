@@ -54,3 +54,19 @@ def test_log_entries_are_written_into_ones_own_rosters_only(api_as: Any, users: 
     assert huge.status_code == 400 and LogEntry.objects.count() == 1
     assert api_as(users[Role.AUDITOR]).post("/api/duty/log-entries/", {"roster": own.pk, "text": "x"},
                                             format="json").status_code == 403
+
+
+HOSTILE: list[Any] = [None, "", "x" * 70_000, "\x00", "<script>alert(1)</script>", -1, 2**70, 1.5, True, [], {},
+                      ["x"] * 60, "../../etc/passwd"]
+
+
+@pytest.mark.parametrize("field", ["text", "kind", "shift", "roster"])
+def test_hostile_log_entries_never_cause_a_server_error(api_as: Any, users: dict, running: dict,
+                                                        field: str) -> None:
+    api = api_as(users[Role.UNIT_OFFICER])
+    valid = {"roster": running["own"].shift.roster_id, "kind": "entry", "text": "Bình thường"}
+    for value in HOSTILE:
+        answer = api.post("/api/duty/log-entries/", {**valid, field: value}, format="json")
+        assert answer.status_code < 500, (field, str(value)[:30], answer.status_code)
+    texts = list(LogEntry.objects.values_list("text", flat=True))
+    assert all("\x00" not in text and len(text) <= 5000 for text in texts)  # numbers are taken as their text
