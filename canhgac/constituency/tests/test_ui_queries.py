@@ -28,14 +28,15 @@ from canhgac.core.access import Role
 pytestmark = pytest.mark.django_db
 
 BASELINES = {"unit_list": 10, "contact_list": 10, "netblock_list": 10, "domain_list": 10, "asset_list": 10,
-             "informationsystem_list": 10, "unit_detail": 32, "asset_detail": 12, "informationsystem_detail": 10,
+             "informationsystem_list": 10, "unit_detail": 35, "asset_detail": 12, "informationsystem_detail": 10,
              "netblock_detail": 14}
 """For an officer (whose scope costs two queries more than a SOC user's); every section of a detail page full. The
 unit page includes the panels of other apps (findings: the unit's sub-tree and its open findings by severity;
 notifications: latest notices, unread count, settings and recipients — a fixed four; feeds: the unit's sub-tree
 and its listed addresses — two, and up to four more to count and describe them when it has any;
 duty: whether it has a roster, and two more (who is on duty now, its open gaps) when it has; awareness: its
-latest bulletins, and one more (those not opened) when it has any)."""
+latest bulletins, and one more (those not opened) when it has any; advisories: the unit's sub-tree, its exposures
+counted and its most urgent vulnerabilities — a fixed three)."""
 
 
 def populate(unit: Any, rows: int, start: int, nested: bool = True) -> None:
