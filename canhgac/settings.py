@@ -212,6 +212,10 @@ SPECTACULAR_SETTINGS = {
         "UserRoleEnum": "canhgac.core.access.Role",
         "AssetRoleEnum": "canhgac.constituency.models.AssetRole",
         "FindingStateEnum": "canhgac.findings.models.FindingState",
+        "DutyLogKindEnum": "canhgac.duty.models.LogKind",
+        "DutyAlertKindEnum": "canhgac.duty.models.AlertKind",
+        "BulletinKindEnum": "canhgac.awareness.models.BulletinKind",
+        "UnitKindEnum": "canhgac.constituency.models.UnitKind",
     },
 }
 

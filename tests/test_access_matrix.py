@@ -30,8 +30,8 @@ from rest_framework.test import APIClient
 
 from canhgac.accounts.tests.factories import UserFactory
 from canhgac.accounts.tokens import issue_token
-from canhgac.awareness.tests.factories import BulletinAttachmentFactory, PublishedBulletinFactory
 from canhgac.advisories.tests.factories import AdvisoryBatchFactory, AdvisoryFactory, ExposureFactory
+from canhgac.awareness.tests.factories import BulletinAttachmentFactory, PublishedBulletinFactory
 from canhgac.constituency.models import Operator
 from canhgac.constituency.tests.factories import (
     AssetFactory,
@@ -461,7 +461,8 @@ def world(province: Any, users: dict) -> dict[str, Any]:  # type: ignore[type-ar
                        AssignmentFactory(shift__roster__unit=province.other_unit)),
         "swap": (SwapRequestFactory(offered__shift__roster__unit=province.own_unit),
                  SwapRequestFactory(offered__shift__roster__unit=province.other_unit)),
-        "logentry": (LogEntryFactory(roster__unit=province.own_unit), LogEntryFactory(roster__unit=province.other_unit)),
+        "logentry": (LogEntryFactory(roster__unit=province.own_unit),
+                     LogEntryFactory(roster__unit=province.other_unit)),
         "dutyalert": (DutyAlertFactory(shift__roster__unit=province.own_unit),
                       DutyAlertFactory(shift__roster__unit=province.other_unit)),
         "bulletin": (own_bulletin := PublishedBulletinFactory(recipient__unit=province.own_unit),
