@@ -1,5 +1,5 @@
 """The feeds' jobs (registered when the app is ready): importing a file (one batch, with progress and a summary),
-and sending a batch's warnings to its units."""
+pulling a source (scheduled or "pull now": fetch, then the import job), and sending a batch's warnings."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from canhgac.core.jobs import JobContext, JobError, register
 from canhgac.intel.models import FeedBatch
 from canhgac.intel.reading import FeedRefused
 from canhgac.intel.services import JOB_KIND, BatchFile, ensure_source, file_digest, ingest_feed
+from canhgac.intel.services.pulling import PULL_JOB, describe_outcome, run_queued_pull
 from canhgac.intel.warnings import JOB_KIND as WARNINGS_JOB
 from canhgac.intel.warnings import send_warnings, warn_if_automatic
 
@@ -59,3 +60,13 @@ def send_batch_warnings(context: JobContext) -> dict[str, Any]:
                   "warned; %(do_not_notify)d asked not to be e-mailed, %(no_recipients)d have nobody to e-mail.")
                 % counts)
     return {"batch": batch.pk, **counts}
+
+
+@register(PULL_JOB, gettext_lazy("Feed pull"))
+def pull_feed_source(context: JobContext) -> dict[str, Any]:
+    """Fetch the source under the claim taken when the job was queued; its import runs as a job of its own."""
+    outcome = run_queued_pull(context.params["source"], context.params["claimed_at"], context.job.created_by)
+    context.log(describe_outcome(outcome))
+    if outcome.state in ("failed", "busy"):
+        raise JobError(outcome.error, result=outcome.as_dict())
+    return outcome.as_dict()

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from canhgac.core.audit import current_actor
@@ -18,8 +19,9 @@ from canhgac.core.management.base import print_table
 from canhgac.findings.models import Severity
 from canhgac.intel.models import FeedCategory, FeedSource
 from canhgac.intel.parsers import parsers
+from canhgac.intel.services.fetching import new_client
 from canhgac.intel.services.mispfeed import MISP_FEED
-from canhgac.intel.services.pulling import PullOutcome, pull_due_sources, pull_source, save_source
+from canhgac.intel.services.pulling import describe_outcome, due_sources, pull_source, save_source
 
 EVERY = re.compile(r"^(\d{1,5})([mhdw])$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -117,24 +119,18 @@ def pull(command: Any, names: list[str], as_json: bool) -> None:
         missing = [name for name in names if name not in found]
         if missing:
             raise CommandError(_("No source named %(names)s.") % {"names": ", ".join(missing)})
-        outcomes = [pull_source(found[name], user=user) for name in names]
+        chosen = [found[name] for name in names]
     else:
-        outcomes = pull_due_sources()
+        chosen = due_sources(timezone.now())  # here, not queued: the command ends when the pulls have
+    with new_client() as client:
+        outcomes = [pull_source(source, client=client, user=user) for source in chosen]
     if as_json:
         command.print_json([outcome.as_dict() for outcome in outcomes])
     else:
         for outcome in outcomes:
-            command.stdout.write(_outcome_line(outcome))
+            command.stdout.write(describe_outcome(outcome))
     failed = [outcome for outcome in outcomes if outcome.state in ("failed", "busy")]
     if failed:
         raise CommandError(_("%(failed)d of %(total)d pulls failed.") % {"failed": len(failed),
                                                                           "total": len(outcomes)})
 
-
-def _outcome_line(outcome: PullOutcome) -> str:
-    texts = {"imported": _("imported as batch %(batches)s"), "duplicate": _("the same file as batch %(batches)s"),
-             "unchanged": _("not modified since the last pull"), "failed": _("failed: %(error)s"),
-             "busy": "%(error)s"}
-    text = texts[outcome.state] % {"batches": ", ".join(f"#{batch}" for batch in outcome.batches) or "—",
-                                   "error": outcome.error}
-    return f"{outcome.source}: {text}"

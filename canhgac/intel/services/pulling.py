@@ -2,10 +2,15 @@
 imported as a batch by the ordinary import job (so the same file is recognised by its hash and a pull is a job the
 console shows); a MISP feed imports its new and changed events (``mispfeed.py``).
 
-:func:`pull_due_sources` is the periodic task (``core/schedule.py``, every :data:`CHECK_EVERY`). A pull *claims*
-its source first (a conditional UPDATE of ``pull_started_at``), so two schedulers never pull one source at once; a
-claim older than :data:`STALE_PULL` is taken over. Whatever happens, the source records when it was pulled, the
-validators for the next conditional GET, and the error (empty after a good pull).
+:func:`pull_due_sources` is the periodic task (``core/schedule.py``, every :data:`CHECK_EVERY`). It only claims
+each due source and queues a pull job (:data:`PULL_JOB`, run by ``core/jobs``: a thread without a broker, a Celery
+worker with one), so a large list or a slow server never holds up the other periodic tasks (the mail run). The
+console's "pull now" queues the same job; the CLI pulls inline (:func:`pull_source`).
+
+A pull *claims* its source first (a conditional UPDATE of ``pull_started_at``), so two schedulers never pull one
+source at once; a claim older than :data:`STALE_PULL` is taken over, and a queued job whose claim was taken over
+does nothing. Whatever happens, the source records when it was pulled, the validators for the next conditional
+GET, and the error (empty after a good pull).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +43,7 @@ logger = logging.getLogger(__name__)
 CHECK_EVERY = datetime.timedelta(minutes=5)
 STALE_PULL = datetime.timedelta(hours=2)
 RETRY_FAILED = datetime.timedelta(hours=1)
+PULL_JOB = "intel.feed_pull"
 MIN_INTERVAL = datetime.timedelta(minutes=15)
 """Nobody's list changes faster than this; asking more often is impolite and gets us blocked."""
 
@@ -45,7 +52,8 @@ MIN_INTERVAL = datetime.timedelta(minutes=15)
 class PullOutcome:
     source: str
     state: str
-    """``imported``, ``duplicate`` (the same file as before), ``unchanged`` (304), ``failed`` or ``busy``."""
+    """``imported``, ``duplicate`` (the same file as before), ``unchanged`` (304), ``failed``, ``busy`` or
+    ``queued`` (a pull job was started: ``job``)."""
     error: str = ""
     job: int | None = None
     batches: list[int] = field(default_factory=list)
@@ -88,15 +96,15 @@ def is_due(source: FeedSource, now: datetime.datetime) -> bool:
     return source.pulled_at + wait <= now
 
 
-def pull_due_sources(now: datetime.datetime | None = None) -> list[PullOutcome]:
-    """The periodic task: pull every enabled source whose interval has passed."""
-    now = now or timezone.now()
+def due_sources(now: datetime.datetime) -> list[FeedSource]:
     sources = FeedSource.objects.filter(pull_enabled=True, active=True).exclude(url="")
-    due = [source for source in sources if is_due(source, now)]
-    if not due:
-        return []
-    with new_client() as client:
-        return [pull_source(source, client=client, now=now) for source in due]
+    return [source for source in sources if is_due(source, now)]
+
+
+def pull_due_sources(now: datetime.datetime | None = None) -> list[PullOutcome]:
+    """The periodic task: queue a pull job for every enabled source whose interval has passed."""
+    now = now or timezone.now()
+    return [queue_pull(source, now=now) for source in due_sources(now)]
 
 
 def claim(source: FeedSource, now: datetime.datetime) -> bool:
@@ -104,14 +112,50 @@ def claim(source: FeedSource, now: datetime.datetime) -> bool:
     return FeedSource.objects.filter(free, pk=source.pk).update(pull_started_at=now) == 1
 
 
-def pull_source(source: FeedSource, *, client: httpx.Client | None = None, now: datetime.datetime | None = None,
-                user: Any = None) -> PullOutcome:
-    """Pull ``source`` now (due or not), unless another pull of it is running."""
-    now = now or timezone.now()
+def _unclaimable(source: FeedSource, now: datetime.datetime) -> PullOutcome | None:
     if not source.url:
         return PullOutcome(source.name, "failed", _("The source has no URL to pull."))
     if not claim(source, now):
         return PullOutcome(source.name, "busy", _("Another pull of this source is running."))
+    return None
+
+
+def queue_pull(source: FeedSource, *, user: Any = None, now: datetime.datetime | None = None) -> PullOutcome:
+    """Claim ``source`` and start its pull as a background job (due or not); ``busy`` while another pull of it is
+    queued or running. The claim and the job are one transaction: a job that cannot be recorded leaves no claim."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        refused = _unclaimable(source, now)
+        if refused:
+            return refused
+        title = _("Pull feed source %(name)s") % {"name": source.name}
+        job = jobs.submit(PULL_JOB, user, {"source": source.pk, "claimed_at": now.isoformat()}, title=title,
+                          channel=current_actor().channel)
+    return PullOutcome(source.name, "queued", job=job.pk)
+
+
+def run_queued_pull(source_id: int, claimed_at: str, user: Any = None) -> PullOutcome:
+    """The pull job's work: pull under the claim :func:`queue_pull` took, unless a later pull took it over."""
+    moment = datetime.datetime.fromisoformat(claimed_at)
+    source = FeedSource.objects.filter(pk=source_id).first()
+    if source is None:
+        return PullOutcome(str(source_id), "failed", _("The source was deleted before its pull started."))
+    if source.pull_started_at != moment:
+        return PullOutcome(source.name, "busy", _("This pull waited so long that a later pull of the source took "
+                                                  "its place; nothing was fetched."))
+    return run_claimed_pull(source, moment, user=user)
+
+
+def pull_source(source: FeedSource, *, client: httpx.Client | None = None, now: datetime.datetime | None = None,
+                user: Any = None) -> PullOutcome:
+    """Pull ``source`` now and here (due or not), unless another pull of it is running."""
+    now = now or timezone.now()
+    return _unclaimable(source, now) or run_claimed_pull(source, now, client=client, user=user)
+
+
+def run_claimed_pull(source: FeedSource, now: datetime.datetime, *, client: httpx.Client | None = None,
+                     user: Any = None) -> PullOutcome:
+    """Fetch and import ``source`` under the claim taken at ``now``; record the outcome on it and free it."""
     own_client = client is None
     client = client or new_client()
     try:
@@ -158,3 +202,13 @@ def _pull_misp(source: FeedSource, client: httpx.Client, user: Any) -> PullOutco
     state = "imported" if result.imported else "unchanged"
     errors = "; ".join(item["error"] for item in result.refused[:3])
     return PullOutcome(source.name, state, errors, None, list(result.imported), result.as_dict())
+
+
+def describe_outcome(outcome: PullOutcome) -> str:
+    """One line for the CLI and the pull job's log."""
+    texts = {"imported": _("imported as batch %(batches)s"), "duplicate": _("the same file as batch %(batches)s"),
+             "unchanged": _("not modified since the last pull"), "failed": _("failed: %(error)s"),
+             "busy": "%(error)s", "queued": _("pull started as job #%(job)s")}
+    text = texts[outcome.state] % {"batches": ", ".join(f"#{batch}" for batch in outcome.batches) or "—",
+                                   "error": outcome.error, "job": outcome.job}
+    return f"{outcome.source}: {text}"

@@ -10,28 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from canhgac.constituency.tests.data.builders import csv_bytes
-from canhgac.core.tests.cli_runner import Cli, initialised, prepared_copy
+from canhgac.core.tests.cli_runner import Cli
 
-UNITS = csv_bytes([["Mã đơn vị", "Tên đơn vị", "Đơn vị cha"], ["SO-KHCN", "Sở Khoa học và Công nghệ", ""],
-                   ["TT-CNTT", "Trung tâm CNTT", "SO-KHCN"], ["BV-DK", "Bệnh viện Đa khoa tỉnh", ""]])
-NETBLOCKS = csv_bytes([["Mã đơn vị", "Dải IP"], ["SO-KHCN", "203.113.0.0/16"], ["TT-CNTT", "203.113.128.0/24"],
-                       ["BV-DK", "2001:ee0:4f00::/48"]])
 LIST = b"# Danh s\xc3\xa1ch IP botnet th\xc3\xa1ng 3\n203.113.5.7\n203.113.128.9\n2001:ee0:4f00::15\n8.8.8.8\n"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("feed-template")
-    (folder / "units.csv").write_bytes(UNITS)
-    (folder / "netblocks.csv").write_bytes(NETBLOCKS)
-    return initialised(folder / "data", ("import", "units", str(folder / "units.csv")),
-                       ("import", "netblocks", str(folder / "netblocks.csv")))
-
-
 @pytest.fixture
-def run(template: Path, tmp_path: Path) -> Cli:
-    cli = prepared_copy(template, tmp_path / "data")
+def run(feed_cli: Cli, tmp_path: Path) -> Cli:
+    cli = feed_cli
     (tmp_path / "botnet-2026-03.txt").write_bytes(LIST)
     (tmp_path / "botnet-2026-03.txt.gz").write_bytes(gzip.compress(LIST + b"203.113.5.8\n"))
     (tmp_path / "junk.bin").write_bytes(random.Random(5).randbytes(20_000))

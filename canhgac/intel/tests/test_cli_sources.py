@@ -4,40 +4,20 @@ entry point on a data directory of its own, pulling from a real local HTTP serve
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from canhgac.constituency.tests.data.builders import csv_bytes
-from canhgac.core.tests.cli_runner import Cli, initialised, prepared_copy
+from canhgac.core.tests.cli_runner import Cli
 from canhgac.intel.tests.httpfeed import Answer, FeedServer
 
-UNITS = csv_bytes([["Mã đơn vị", "Tên đơn vị", "Đơn vị cha"], ["SO-KHCN", "Sở Khoa học và Công nghệ", ""]])
-NETBLOCKS = csv_bytes([["Mã đơn vị", "Dải IP"], ["SO-KHCN", "203.113.0.0/16"], ["SO-KHCN", "87.236.211.0/24"]])
 LIST = b"203.113.5.7\n203.113.5.8\n8.8.8.8\n"
 EVENT_UUID = "5a3c2fcd-8328-42bb-a95e-4f4402de0b81"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("source-template")
-    (folder / "units.csv").write_bytes(UNITS)
-    (folder / "netblocks.csv").write_bytes(NETBLOCKS)
-    return initialised(folder / "data", ("import", "units", str(folder / "units.csv")),
-                       ("import", "netblocks", str(folder / "netblocks.csv")))
-
-
 @pytest.fixture
-def run(template: Path, tmp_path: Path) -> Cli:
-    return prepared_copy(template, tmp_path / "data")
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    running = FeedServer().start()
-    yield running
-    running.stop()
+def run(feed_cli: Cli) -> Cli:
+    return feed_cli
 
 
 def test_a_source_is_added_listed_and_pulled_then_not_modified(run: Cli, server: FeedServer) -> None:

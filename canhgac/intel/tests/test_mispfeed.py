@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -127,13 +126,6 @@ def test_a_zipped_feed_is_read_from_its_folder_and_a_bomb_inside_is_refused(feed
     assert [item["uuid"] for item in outcome.refused] == [MISSING]
     assert "decompression bomb" in outcome.refused[0]["error"]
     assert local_feed(feed_dir / f"{SEDNIT}.json") is None  # an event file alone is an ordinary import
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    running = FeedServer().start()
-    yield running
-    running.stop()
 
 
 def test_a_feed_pulled_from_a_url_imports_its_events_and_then_asks_for_the_manifest_conditionally(

@@ -1,13 +1,14 @@
-"""Scheduled pulls against a real local HTTP server: a due source is fetched and imported as a batch by the
-ordinary job, asked conditionally the next time (304: nothing imported), and every failure — an error status, a
-timeout, a body too large (declared or not, plain or gzip-encoded), a scheme not allowed — stores nothing and is
-recorded on the source for the SOC, then tried again."""
+"""Scheduled pulls against a real local HTTP server: the periodic task queues a pull job per due source (nothing is
+fetched in the schedule's thread); the job fetches and imports the list as a batch by the ordinary import job, asks
+conditionally the next time (304: nothing imported), and every failure — an error status, a timeout, a body too
+large (declared or not, plain or gzip-encoded), a scheme not allowed — stores nothing and is recorded on the source
+for the SOC, then tried again."""
 
 from __future__ import annotations
 
 import datetime
 import gzip
-from collections.abc import Iterator
+import time
 from typing import Any
 
 import httpx
@@ -16,24 +17,25 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from canhgac.constituency.tests.factories import NetblockFactory
-from canhgac.core import schedule
+from canhgac.core import jobs, schedule
 from canhgac.core.models import Channel, Job, JobState
 from canhgac.intel.models import FeedBatch, FeedSource, Hit
 from canhgac.intel.services import fetching
-from canhgac.intel.services.pulling import CHECK_EVERY, RETRY_FAILED, pull_due_sources, pull_source, save_source
+from canhgac.intel.services.pulling import (
+    CHECK_EVERY,
+    PULL_JOB,
+    RETRY_FAILED,
+    STALE_PULL,
+    pull_due_sources,
+    pull_source,
+    save_source,
+)
 from canhgac.intel.tests.httpfeed import Answer, FeedServer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 LIST = b"# botnet list\n203.113.5.7\n203.113.128.9\n8.8.8.8\n"
 LAST_MODIFIED = "Mon, 02 Mar 2026 01:00:00 GMT"
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    running = FeedServer().start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture
@@ -48,6 +50,14 @@ def source_for(server: FeedServer, path: str = "/botnet.txt", **fields: Any) -> 
     return save_source(FeedSource(name=name, **values))
 
 
+def run_due(now: datetime.datetime) -> list[dict[str, Any]]:
+    """The periodic task, then each pull job it queued run here as its thread or worker would run it: the
+    outcomes the jobs recorded. The schedule itself fetches nothing."""
+    queued = pull_due_sources(now=now)
+    assert [outcome.state for outcome in queued] == ["queued"] * len(queued)
+    return [jobs.execute(outcome.job).result for outcome in queued if outcome.job]
+
+
 def test_a_due_source_is_imported_as_a_batch_then_asked_conditionally(server: FeedServer, blocks: None,
                                                                        settings: Any) -> None:
     settings.DEFAULT_FROM_EMAIL = "Canh Gác <soc@canhgac.example>"
@@ -55,14 +65,14 @@ def test_a_due_source_is_imported_as_a_batch_then_asked_conditionally(server: Fe
     source = source_for(server)
     now = timezone.now()
 
-    [outcome] = pull_due_sources(now=now)
+    [outcome] = run_due(now)
 
-    assert outcome.state == "imported" and outcome.error == ""
+    assert outcome["state"] == "imported" and outcome["error"] == ""
     batch = FeedBatch.objects.get()
     assert (batch.source, batch.filename, batch.matched, batch.outside, batch.units_affected) == (
         source, "botnet.txt", 2, 1, 2)
-    job = Job.objects.get(pk=outcome.job)
-    assert (job.state, job.channel) == (JobState.SUCCEEDED, Channel.SYSTEM)
+    job = Job.objects.get(pk=outcome["job"])
+    assert (job.kind, job.state, job.channel) == ("intel.feed_import", JobState.SUCCEEDED, Channel.SYSTEM)
     asked = server.requests[0].headers
     assert asked["user-agent"].startswith("CanhGac/") and "soc@canhgac.example" in asked["user-agent"]
     assert "if-none-match" not in asked
@@ -73,11 +83,62 @@ def test_a_due_source_is_imported_as_a_batch_then_asked_conditionally(server: Fe
     assert pull_due_sources(now=now + datetime.timedelta(hours=23)) == []  # not due: the server is not asked
     assert len(server.requests) == 1
 
-    [again] = pull_due_sources(now=now + datetime.timedelta(days=1))
-    assert again.state == "unchanged"
+    [again] = run_due(now + datetime.timedelta(days=1))
+    assert again["state"] == "unchanged"
     assert server.requests[1].headers["if-none-match"] == '"v1"'
     assert server.requests[1].headers["if-modified-since"] == LAST_MODIFIED
-    assert FeedBatch.objects.count() == 1 and Job.objects.count() == 1
+    assert FeedBatch.objects.count() == 1
+    assert Job.objects.filter(kind="intel.feed_import").count() == 1 and Job.objects.filter(kind=PULL_JOB).count() == 2
+
+
+def test_the_periodic_task_only_queues_a_job_and_a_waiting_pull_is_not_queued_twice(server: FeedServer,
+                                                                                   blocks: None) -> None:
+    server.answers["/botnet.txt"] = Answer(LIST)
+    source_for(server)
+    now = timezone.now()
+
+    [queued] = pull_due_sources(now=now)
+
+    assert queued.state == "queued" and server.requests == [] and FeedBatch.objects.count() == 0
+    job = Job.objects.get()
+    assert (job.pk, job.kind, job.state, job.channel) == (queued.job, PULL_JOB, JobState.QUEUED, Channel.SYSTEM)
+    [waiting] = pull_due_sources(now=now + CHECK_EVERY)  # the worker has not taken the job yet
+    assert waiting.state == "busy" and Job.objects.count() == 1
+    assert jobs.execute(job.pk).result["state"] == "imported" and FeedBatch.objects.get().matched == 2
+
+
+def test_a_pull_job_whose_claim_was_taken_over_fetches_nothing(server: FeedServer, blocks: None) -> None:
+    server.answers["/botnet.txt"] = Answer(LIST)
+    source_for(server)
+    now = timezone.now()
+    [late] = pull_due_sources(now=now)
+    [later] = pull_due_sources(now=now + STALE_PULL + CHECK_EVERY)  # no worker took the first for hours
+
+    stale = jobs.execute(late.job)
+
+    assert later.state == "queued" and stale.state == JobState.FAILED and "took its place" in stale.error
+    assert server.requests == [] and FeedBatch.objects.count() == 0
+    assert jobs.execute(later.job).result["state"] == "imported" and len(server.requests) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_the_schedule_returns_at_once_and_the_pull_runs_in_a_job_thread(
+        server: FeedServer, blocks: None, settings: Any) -> None:
+    """The schedule's thread also sends the mail: a slow server or a large list must not hold it up."""
+    settings.BROKER_URL = ""
+    server.answers["/botnet.txt"] = Answer(LIST, delay=1.5)
+    source = source_for(server)
+    started = time.monotonic()
+
+    assert schedule.run_task("intel.pull_feeds")
+
+    assert time.monotonic() - started < 1.0 and FeedBatch.objects.count() == 0
+    job = Job.objects.get(kind=PULL_JOB)
+    deadline = time.monotonic() + 30
+    while Job.objects.get(pk=job.pk).state in (JobState.QUEUED, JobState.RUNNING) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert Job.objects.get(pk=job.pk).state == JobState.SUCCEEDED
+    assert FeedBatch.objects.get().source == source and FeedSource.objects.get().pull_started_at is None
 
 
 def test_the_same_file_under_a_new_etag_is_recognised_and_not_counted_twice(server: FeedServer,
@@ -101,14 +162,15 @@ def test_a_server_error_stores_nothing_is_recorded_and_tried_again_within_the_ho
     now = timezone.now()
 
     [outcome] = pull_due_sources(now=now)
+    failed = jobs.execute(outcome.job)
 
-    assert outcome.state == "failed" and "answered 500" in outcome.error
+    assert failed.state == JobState.FAILED and "answered 500" in failed.error and "answered 500" in failed.log
     source.refresh_from_db()
     assert "answered 500" in source.pull_error and FeedBatch.objects.count() == 0
     assert pull_due_sources(now=now + RETRY_FAILED - datetime.timedelta(minutes=1)) == []
     server.answers["/botnet.txt"] = Answer(LIST)
-    [retried] = pull_due_sources(now=now + RETRY_FAILED)
-    assert retried.state == "imported"
+    [retried] = run_due(now + RETRY_FAILED)
+    assert retried["state"] == "imported"
     source.refresh_from_db()
     assert source.pull_error == ""
 
