@@ -193,3 +193,15 @@ def test_these_cves_names_the_unknown_ones_and_a_query_needs_a_criterion(exposed
     assert "Give at least one criterion." in empty and 'id="match-count"' not in empty
     hostile = soc.get(reverse("advisories:warning_from_data"), {"cves": "CVE-1'; DROP TABLE x"}).content.decode()
     assert "Not CVE identifiers" in hostile
+
+
+def test_the_preset_this_weeks_kev_entries_previews_them(exposed: Any, users: Any, console: Any) -> None:
+    from django.utils import timezone
+
+    Vulnerability.objects.filter(identifier="CVE-2023-37580").update(exploited_added=timezone.localdate())
+    soc = console(users[Role.SOC_ANALYST])
+    page = soc.get(reverse("advisories:warning_from_data")).content.decode()
+    presets = page.split('id="presets"', 1)[1].split("</nav>", 1)[0]
+    link = re.search(r'href="(\?[^"]+)">Known exploited, added this week<', presets).group(1)  # type: ignore
+    preview = soc.get(reverse("advisories:warning_from_data") + link.replace("&amp;", "&")).content.decode()
+    assert 'id="match-count">1<' in preview and "CVE-2023-37580" in preview and 'id="create-warning"' in preview

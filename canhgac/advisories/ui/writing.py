@@ -8,6 +8,7 @@ is sent to the job's page, which follows it and shows its counts and the bad rec
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -113,7 +116,8 @@ class FromDataView(SocWriteView):
         return HttpResponseRedirect(reverse("core:job_detail", args=[job.pk]))
 
     def page(self, request: HttpRequest, selection_form: SelectionForm, form: FromDataForm | None) -> HttpResponse:
-        context: dict[str, Any] = {"selection_form": selection_form, "form": form, "max_chosen": MAX_CHOSEN}
+        context: dict[str, Any] = {"selection_form": selection_form, "form": form, "max_chosen": MAX_CHOSEN,
+                                   "presets": presets(timezone.localdate())}
         if selection_form.is_bound and selection_form.is_valid():
             chosen = choose_vulnerabilities(selection_form.selection())
             count = chosen.count()
@@ -124,6 +128,19 @@ class FromDataView(SocWriteView):
         elif not selection_form.is_bound:
             context["form"] = None
         return render(request, "advisories/from_data.html", context)
+
+
+def presets(today: datetime.date) -> list[tuple[str, str]]:
+    """Queries the SOC asks often, as links to their preview."""
+    monday = today - datetime.timedelta(days=today.weekday())
+    return [
+        (_("Known exploited, added this week"),
+         urlencode({"known_exploited": "on", "exploited_from": monday.isoformat(), "exploited_to": today.isoformat()})),
+        (_("Known exploited, added in the last 30 days"),
+         urlencode({"known_exploited": "on", "exploited_from": (today - datetime.timedelta(days=30)).isoformat()})),
+        (_("Critical, published in the last 30 days"),
+         urlencode({"severity": "critical", "published_from": (today - datetime.timedelta(days=30)).isoformat()})),
+    ]
 
 
 def _unknown(cves: list[str]) -> list[str]:
