@@ -53,7 +53,7 @@ from canhgac.duty.tests.factories import (
     SwapRequestFactory,
 )
 from canhgac.findings.tests.factories import FindingFactory
-from canhgac.intel.tests.factories import HitFactory
+from canhgac.intel.tests.factories import FeedSourceFactory, HitFactory
 from canhgac.notifications.tests.factories import AttachmentFactory, NoticeFactory
 
 ADMIN, ANALYST, OFFICER, AUDITOR, ANON = Role.SOC_ADMIN, Role.SOC_ANALYST, Role.UNIT_OFFICER, Role.AUDITOR, None
@@ -254,6 +254,12 @@ ROUTES: dict[str, Row] = {
     "intel:address_list": Row("hit", "console_list"),
     "intel:summary": Row(None, "signed_in"),  # officers: their units' figures (test_ui_summary.py)
     "intel:summary_export": Row(None, "signed_in"),
+    # feed sources (intel/tests/test_ui_sources.py): the SOC changes and pulls them, auditors read the list
+    "intel:source_list": Row(None, "soc_console"),
+    "intel:source_create": Row(None, "console_soc_write"),
+    "intel:source_update": Row("feedsource", "console_soc_write"),
+    "intel:source_toggle": Row("feedsource", "console_soc_write"),  # POST only
+    "intel:source_pull": Row("feedsource", "console_soc_write"),  # POST only; the probe's source has no URL
     # API: registry
     "api-root": Row(None, "signed_in"),
     "unit-list": Row("unit", "soc_edits_list"),
@@ -472,6 +478,7 @@ def world(province: Any, users: dict) -> dict[str, Any]:  # type: ignore[type-ar
         "feedbatch": (HitFactory(unit=province.own_unit).batch,
                       HitFactory(unit=province.other_unit).batch),
         "hit": (HitFactory(unit=province.own_unit), HitFactory(unit=province.other_unit)),
+        "feedsource": (FeedSourceFactory(name="shadowserver"),) * 2,  # concerns every unit: no "other" one
     }
 
 
