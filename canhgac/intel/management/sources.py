@@ -6,8 +6,6 @@ or without names every enabled source whose interval has passed, as the periodic
 
 from __future__ import annotations
 
-import datetime
-import re
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -21,18 +19,14 @@ from canhgac.intel.models import FeedCategory, FeedSource
 from canhgac.intel.parsers import parsers
 from canhgac.intel.services.fetching import new_client
 from canhgac.intel.services.mispfeed import MISP_FEED
-from canhgac.intel.services.pulling import describe_outcome, due_sources, pull_source, save_source
-
-EVERY = re.compile(r"^(\d{1,5})([mhdw])$")
-UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-
-
-def interval(text: str) -> datetime.timedelta:
-    """``30m``, ``6h``, ``1d`` or ``1w``."""
-    found = EVERY.match(text.strip().lower())
-    if not found:
-        raise ValueError(text)
-    return datetime.timedelta(**{UNITS[found[2]]: int(found[1])})
+from canhgac.intel.services.pulling import (
+    describe_outcome,
+    due_sources,
+    interval_text,
+    parse_interval,
+    pull_source,
+    save_source,
+)
 
 
 def add_source_parser(actions: Any) -> None:
@@ -43,7 +37,7 @@ def add_source_parser(actions: Any) -> None:
     adding.add_argument("--url", help=_("where to pull the list from (https://…), or a MISP feed's directory"))
     adding.add_argument("--format", dest="pull_format", choices=sorted([*parsers(), MISP_FEED]),
                         help=_("the list's format (default: recognised from its content)"))
-    adding.add_argument("--every", type=interval, metavar="30m|6h|1d|1w", help=_("pull interval (default 1d)"))
+    adding.add_argument("--every", type=parse_interval, metavar="30m|6h|1d|1w", help=_("pull interval (default 1d)"))
     adding.add_argument("--label", help=_("a name for people"))
     adding.add_argument("--category", choices=FeedCategory.values, help=_("what being listed means"))
     adding.add_argument("--severity", choices=Severity.values, help=_("severity of its findings"))
@@ -89,17 +83,9 @@ def add_source(options: dict[str, Any]) -> FeedSource:
 
 def describe(source: FeedSource) -> dict[str, Any]:
     return {"name": source.name, "url": source.url, "format": source.pull_format, "enabled": source.pull_enabled,
-            "every": _every_text(source.pull_every), "allow_http": source.allow_http, "auto_warn": source.auto_warn,
+            "every": interval_text(source.pull_every), "allow_http": source.allow_http, "auto_warn": source.auto_warn,
             "pulled_at": source.pulled_at.isoformat() if source.pulled_at else None, "etag": source.pull_etag,
             "last_modified": source.pull_last_modified, "error": source.pull_error}
-
-
-def _every_text(every: datetime.timedelta) -> str:
-    minutes = int(every.total_seconds() // 60)
-    for letter, size in (("w", 10080), ("d", 1440), ("h", 60)):
-        if minutes % size == 0:
-            return f"{minutes // size}{letter}"
-    return f"{minutes}m"
 
 
 def list_sources(command: Any, as_json: bool) -> None:

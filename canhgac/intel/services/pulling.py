@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,27 @@ RETRY_FAILED = datetime.timedelta(hours=1)
 PULL_JOB = "intel.feed_pull"
 MIN_INTERVAL = datetime.timedelta(minutes=15)
 """Nobody's list changes faster than this; asking more often is impolite and gets us blocked."""
+MAX_INTERVAL = datetime.timedelta(days=31)
+"""The slowest lists are monthly: a longer interval is a typing mistake, and would miss a month."""
+INTERVAL = re.compile(r"^(\d{1,5})([mhdw])$")
+INTERVAL_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_interval(text: str) -> datetime.timedelta:
+    """``30m``, ``6h``, ``1d`` or ``1w``; ``ValueError`` otherwise."""
+    found = INTERVAL.match(text.strip().lower())
+    if not found:
+        raise ValueError(text)
+    return datetime.timedelta(**{INTERVAL_UNITS[found[2]]: int(found[1])})
+
+
+def interval_text(every: datetime.timedelta) -> str:
+    """The shortest way :func:`parse_interval` reads back: ``1w``, ``2d``, ``6h``, ``90m``."""
+    minutes = int(every.total_seconds() // 60)
+    for letter, size in (("w", 10080), ("d", 1440), ("h", 60)):
+        if minutes % size == 0:
+            return f"{minutes // size}{letter}"
+    return f"{minutes}m"
 
 
 @dataclass
@@ -79,6 +101,11 @@ def save_source(source: FeedSource) -> FeedSource:
     if source.pull_every < MIN_INTERVAL:
         raise ValidationError({"pull_every": _("Pull at most every %(minutes)d minutes.")
                                % {"minutes": MIN_INTERVAL.total_seconds() // 60}})
+    if source.pull_every > MAX_INTERVAL:
+        raise ValidationError({"pull_every": _("Pull at least every %(days)d days.")
+                               % {"days": MAX_INTERVAL.days}})
+    if source.pull_enabled and not source.url:
+        raise ValidationError({"url": _("A source pulled on schedule needs a URL.")})
     source.full_clean()
     before = snapshot(FeedSource.objects.get(pk=source.pk)) if source.pk else None
     source.save()
@@ -88,12 +115,18 @@ def save_source(source: FeedSource) -> FeedSource:
     return source
 
 
-def is_due(source: FeedSource, now: datetime.datetime) -> bool:
-    """A failed pull is tried again after :data:`RETRY_FAILED` (or its interval, if shorter)."""
+def next_due(source: FeedSource) -> datetime.datetime | None:
+    """When the source is due again (``None``: never pulled, due at once). A failed pull is tried again after
+    :data:`RETRY_FAILED` (or its interval, if shorter)."""
     if source.pulled_at is None:
-        return True
+        return None
     wait = min(source.pull_every, RETRY_FAILED) if source.pull_error else source.pull_every
-    return source.pulled_at + wait <= now
+    return source.pulled_at + wait
+
+
+def is_due(source: FeedSource, now: datetime.datetime) -> bool:
+    due = next_due(source)
+    return due is None or due <= now
 
 
 def due_sources(now: datetime.datetime) -> list[FeedSource]:

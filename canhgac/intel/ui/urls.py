@@ -1,8 +1,9 @@
 """Console routes of the feeds: ``intel:batch_<list|detail|upload|warnings>``, ``intel:hit_<list|export>``,
-``intel:address_list`` and ``intel:summary[_export]``."""
+``intel:address_list``, ``intel:summary[_export]`` and ``intel:source_<list|create|update|toggle|pull>``."""
 
 from django.urls import path
 
+from canhgac.intel.ui.sources import SourceFormView, SourceListView, SourcePullView, SourceToggleView
 from canhgac.intel.ui.summary import SummaryExportView, SummaryView
 from canhgac.intel.ui.upload import FeedUploadView
 from canhgac.intel.ui.views import AddressListView, BatchDetailView, BatchListView, HitExportView, HitListView
@@ -19,4 +20,9 @@ urlpatterns = [
     path("addresses/", AddressListView.as_view(), name="address_list"),
     path("summary/", SummaryView.as_view(), name="summary"),
     path("summary/export/", SummaryExportView.as_view(), name="summary_export"),
+    path("sources/", SourceListView.as_view(), name="source_list"),
+    path("sources/add/", SourceFormView.as_view(), name="source_create"),
+    path("sources/<int:pk>/edit/", SourceFormView.as_view(), name="source_update"),
+    path("sources/<int:pk>/schedule/", SourceToggleView.as_view(), name="source_toggle"),
+    path("sources/<int:pk>/pull/", SourcePullView.as_view(), name="source_pull"),
 ]
