@@ -189,3 +189,19 @@ def test_list_pages_read_a_fixed_number_of_queries(exposed: Any, users: Any, con
     client.get(reverse(url))  # the session and the menu's caches
     with django_assert_max_num_queries(baseline):  # the priority figures are subqueries of the page's one query
         assert client.get(reverse(url)).status_code == 200
+
+
+def test_hostile_text_of_a_record_is_shown_as_text(exposed: Any, users: Any, province: Any, console: Any) -> None:
+    from canhgac.advisories.tests.helpers import load, warning
+
+    hostile = '<script>alert(1)</script><svg onload="x()">'
+    load(warning("66/<b>CATTT</b>", ["CVE-2022-22965"], [{"vendor": "VMware", "product": "Spring Framework",
+                                                          "versions": "5.3.x"}], title=hostile, summary=hostile))
+    soc = console(users[Role.SOC_ANALYST])
+    listed = soc.get(reverse("advisories:advisory_list"), {"source": "soc"}).content.decode()
+    page = soc.get(reverse("advisories:advisory_detail", args=[Advisory.objects.get(source="soc").pk]))
+    for html in (listed, page.content.decode()):
+        assert "<script>alert(1)" not in html and 'onload="x()"' not in html and "<b>CATTT" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    notices = soc.get(reverse("advisories:notice_preview", args=[Advisory.objects.get(source="soc").pk]))
+    assert "<script>alert(1)" not in notices.content.decode()
