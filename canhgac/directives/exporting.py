@@ -87,7 +87,7 @@ def summary_letter(directive: Directive, user: Any, today: datetime.date | None 
         (str(number), f"{row.task.label}) {row.task.title}",
          *(str(row.counts.get(state, 0)) for state in STATE_WORDS))
         for number, row in enumerate(figures.tasks, start=1)), title="Bảng 1. Kết quả thực hiện theo nhiệm vụ"),)
-    missing = list(filter_status(copies_of(directive, user), directive, OVERDUE).order_by("unit__code")
+    missing = list(filter_status(copies_of(directive, user, progress=True), directive, OVERDUE).order_by("unit__code")
                    [:MISSING_LISTED])
     if missing:
         tables += (LetterTable(("STT", "Đơn vị", "Nhiệm vụ chưa báo cáo"), tuple(

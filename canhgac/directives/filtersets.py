@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from canhgac.constituency.filtersets import UnitScopedFilterSet
 from canhgac.constituency.models import UnitKind
 from canhgac.directives.models import Directive, DirectiveState, Recipient, ReportState, TaskReport
-from canhgac.directives.querysets import COMPLETE, INCOMPLETE, NOT_ACKNOWLEDGED, OVERDUE, STATUS_CHOICES
+from canhgac.directives.querysets import (
+    COMPLETE,
+    INCOMPLETE,
+    NOT_ACKNOWLEDGED,
+    OVERDUE,
+    STATUS_CHOICES,
+    unfinished_condition,
+)
 
 
 class DirectiveFilterSet(django_filters.FilterSet):
@@ -27,13 +34,8 @@ class DirectiveFilterSet(django_filters.FilterSet):
                                | Q(reference_number__icontains=text))
 
 
-def unfinished() -> Q:
-    return Q(pending__gt=0) | Q(acknowledged_at__isnull=True)
-
-
 class RecipientFilterSet(UnitScopedFilterSet):
-    """Copies by unit (``unit``/``unit_tree``), kind, directive and status; ``q`` searches unit and directive.
-    The queryset must carry ``pending`` (:func:`canhgac.directives.querysets.with_progress`)."""
+    """Copies by unit (``unit``/``unit_tree``), kind, directive and status; ``q`` searches unit and directive."""
 
     directive = django_filters.NumberFilter(label=_("Directive id"), field_name="directive_id")
     kind = django_filters.ChoiceFilter(label=_("Unit kind"), choices=UnitKind.choices, field_name="unit__kind")
@@ -48,11 +50,11 @@ class RecipientFilterSet(UnitScopedFilterSet):
         if value == NOT_ACKNOWLEDGED:
             return queryset.filter(acknowledged_at__isnull=True)
         if value == OVERDUE:
-            return queryset.filter(unfinished(), directive__report_deadline__lt=timezone.now())
+            return queryset.filter(unfinished_condition(), directive__report_deadline__lt=timezone.now())
         if value == INCOMPLETE:
-            return queryset.filter(unfinished())
+            return queryset.filter(unfinished_condition())
         if value == COMPLETE:
-            return queryset.exclude(unfinished())
+            return queryset.exclude(unfinished_condition())
         return queryset
 
 

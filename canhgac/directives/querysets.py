@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from canhgac.directives.models import Directive, DirectiveTask, Recipient, ReportState, TaskReport
@@ -31,10 +31,16 @@ def with_progress(recipients: QuerySet[Recipient]) -> QuerySet[Recipient]:
                                pending=Count("reports", filter=Q(reports__state=ReportState.PENDING)))
 
 
+def unfinished_condition() -> Q:
+    """Receipt not acknowledged, or a task not reported yet (an EXISTS on the report index: no grouping needed)."""
+    pending = TaskReport.objects.filter(recipient=OuterRef("pk"), state=ReportState.PENDING)
+    return Q(acknowledged_at__isnull=True) | Q(Exists(pending))
+
+
 def filter_status(recipients: QuerySet[Recipient], directive: Directive, status: str,
                   now: datetime.datetime | None = None) -> QuerySet[Recipient]:
     """``overdue``: the deadline has passed and a task is still not reported (or receipt not acknowledged)."""
-    unfinished = Q(pending__gt=0) | Q(acknowledged_at__isnull=True)
+    unfinished = unfinished_condition()
     if status == NOT_ACKNOWLEDGED:
         return recipients.filter(acknowledged_at__isnull=True)
     if status == OVERDUE:
@@ -46,8 +52,10 @@ def filter_status(recipients: QuerySet[Recipient], directive: Directive, status:
     return recipients
 
 
-def copies_of(directive: Directive, user: Any) -> QuerySet[Recipient]:
-    return with_progress(Recipient.objects.for_user(user).filter(directive=directive).select_related("unit"))
+def copies_of(directive: Directive, user: Any, progress: bool = False) -> QuerySet[Recipient]:
+    """The directive's copies the user may see; with ``progress``, each counted (see :func:`with_progress`)."""
+    copies = Recipient.objects.for_user(user).filter(directive=directive).select_related("unit")
+    return with_progress(copies) if progress else copies
 
 
 def states_by_copy(recipient_ids: list[int]) -> dict[int, dict[int, TaskReport]]:

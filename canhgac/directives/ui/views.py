@@ -15,7 +15,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -27,7 +29,7 @@ from canhgac.core.ui.views import ConsoleView, ScopedDetailView, ScopedListView
 from canhgac.directives import exporting
 from canhgac.directives.filtersets import DirectiveFilterSet, RecipientFilterSet
 from canhgac.directives.jobs import start_distribution
-from canhgac.directives.models import Directive, DirectiveState
+from canhgac.directives.models import Directive, DirectiveState, ReportState, TaskReport
 from canhgac.directives.planning import format_plan, preset_choices
 from canhgac.directives.querysets import copies_of, states_by_copy, summary, tasks_of
 from canhgac.directives.services import create_directive, groups_of, preset_fields, update_directive
@@ -203,10 +205,40 @@ class DirectiveMatrixView(ConsoleView, View):
         rows = list(page.object_list)
         tasks = tasks_of(directive)
         reports = states_by_copy([copy.pk for copy in rows])
-        table = [(copy, [reports[copy.pk].get(task.pk) for task in tasks]) for copy in rows]
+        seen: dict[tuple[str, str], str] = {}
+        table = [(copy, matrix_cells(reports[copy.pk], tasks, seen)) for copy in rows]
         return render(request, "directives/directive_matrix.html", {
             "directive": directive, "tasks": tasks, "table": table, "page_obj": page, "filter": filterset,
             "is_past_deadline": directive.is_past_deadline()})
+
+
+CELL_STYLES: dict[str, str] = {
+    ReportState.DONE: "text-bg-success", ReportState.PARTLY: "text-bg-warning",
+    ReportState.NOT_APPLICABLE: "text-bg-secondary", ReportState.PENDING: "text-bg-light border",
+}
+
+
+def matrix_cells(reports: dict[int, TaskReport], tasks: list[Any], seen: dict[tuple[str, str], str]) -> SafeString:
+    """One row's cells, one per task, built here rather than in the template: a page has a thousand cells, and
+    rendering each through template tags took most of the page's time. Cells repeat (most are "not reported"), so
+    each distinct (state, note) is escaped by format_html once per page, in ``seen``."""
+    cells = []
+    for task in tasks:
+        report = reports.get(task.pk)
+        key = (report.state, report.note[:200]) if report is not None else ("", "")
+        if key not in seen:
+            seen[key] = _cell(*key)
+        cells.append(seen[key])
+    return mark_safe("".join(cells))  # noqa: S308  (each cell built by format_html)
+
+
+def _cell(state: str, note: str) -> str:
+    if not state:
+        return '<td class="small"></td>'
+    title = format_html(' title="{}"', note) if note else ""
+    label = dict(ReportState.choices).get(state, state)
+    return format_html('<td class="small"><span class="badge report-{} {}"{}>{}</span></td>', state,
+                       CELL_STYLES.get(state, ""), title, label)
 
 
 class DirectiveExportView(ConsoleView, View):
