@@ -205,3 +205,14 @@ def test_hostile_text_of_a_record_is_shown_as_text(exposed: Any, users: Any, pro
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     notices = soc.get(reverse("advisories:notice_preview", args=[Advisory.objects.get(source="soc").pk]))
     assert "<script>alert(1)" not in notices.content.decode()
+
+
+def test_chart_coordinates_are_not_localised(exposed: Any, users: Any, client: Any) -> None:
+    """In Vietnamese a decimal is written 9,8: the SVG's coordinates must stay 150.5, or the chart breaks."""
+    Finding.objects.filter(asset=exposed["sub"]).update(state=FindingState.RESOLVED)
+    client.force_login(users[Role.SOC_ANALYST])
+    html = client.get(reverse("advisories:advisory_detail", args=[advisory("CVE-2022-22965").pk])).content.decode()
+    assert 'lang="vi"' in html
+    charts = re.findall(r'<svg class="w-100 h-auto progress-chart".*?</svg>', html, re.S)
+    coordinates = re.findall(r' (?:x|y|width|height)="([^"]*)"', "".join(charts))
+    assert coordinates and all(re.fullmatch(r"\d+(\.\d+)?", value) for value in coordinates), coordinates
