@@ -129,7 +129,9 @@ class Assignment(models.Model):
     """One person on one shift, and whether they checked in."""
 
     shift = models.ForeignKey(Shift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="assignments")
-    person = models.ForeignKey(DutyPerson, verbose_name=_("person"), on_delete=models.PROTECT,
+    # A person who was on a shift is not deleted on their own (deactivate them); deleting their unit takes its
+    # rosters, shifts and people together (RESTRICT, unlike PROTECT, allows that).
+    person = models.ForeignKey(DutyPerson, verbose_name=_("person"), on_delete=models.RESTRICT,
                                related_name="assignments")
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked in by"), null=True,

@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='checked in')),
                 ('checked_in_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='checked in by')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='duty.dutyperson', verbose_name='person')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='assignments', to='duty.dutyperson', verbose_name='person')),
                 ('shift', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='duty.shift', verbose_name='shift')),
             ],
             options={

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import RestrictedError
 
 from canhgac.duty.models import Roster, Shift, ShiftPattern
 from canhgac.duty.services import generate_shifts, save_roster, shift_hours
@@ -81,3 +83,11 @@ def test_generating_again_changes_nothing_and_a_new_pattern_keeps_staffed_shifts
     with pytest.raises(ValidationError, match="have people on them"):
         generate_shifts(roster)
     assert roster.shifts.count() == 2  # nothing changed
+
+
+def test_a_unit_goes_with_its_duty_but_a_person_on_a_shift_stays(province: Any) -> None:
+    assignment = AssignmentFactory(shift__roster__unit=province.other_unit)
+    with pytest.raises(RestrictedError):
+        assignment.person.delete()
+    province.other_unit.delete()
+    assert not Roster.objects.filter(unit_id=province.other_unit.pk).exists()
