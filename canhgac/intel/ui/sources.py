@@ -56,7 +56,9 @@ def format_choices() -> list[tuple[str, str]]:
 
 
 class FeedSourceForm(ConsoleModelForm):
-    pull_every = IntervalField(label=gettext_lazy("pull interval"), max_length=8,
+    url = forms.URLField(label=gettext_lazy("URL"), required=False, max_length=500, assume_scheme="https",
+                         help_text=FeedSource._meta.get_field("url").help_text)
+    pull_every = IntervalField(label=gettext_lazy("pull interval"), widget=forms.TextInput(attrs={"maxlength": 8}),
                                help_text=gettext_lazy("30m, 6h, 1d or 1w: at least every 31 days, at most every "
                                                       "15 minutes."))
     pull_format = forms.ChoiceField(label=gettext_lazy("format"), required=False, choices=format_choices)
