@@ -30,7 +30,7 @@ from canhgac.duty.filtersets import DutyAlertFilterSet, DutyPersonFilterSet, Ros
 from canhgac.duty.models import Assignment, DutyAlert, DutyPerson, LogEntry, Roster, Shift, SwapRequest, SwapState
 from canhgac.duty.services import on_duty_at, save_person, save_roster, unstaffed_now
 from canhgac.duty.services.staffing import CHECK_IN_EARLY, may_write_log
-from canhgac.duty.ui.forms import AssignForm, DutyPersonForm, LogEntryForm, RosterForm
+from canhgac.duty.ui.forms import DutyPersonForm, LogEntryForm, RosterForm
 
 DAYS_SHOWN = 7
 ALERTS_SHOWN = 50
@@ -148,15 +148,15 @@ class RosterDetailView(ScopedDetailView):
                     "swaps_offered", SwapRequest.objects.filter(state=SwapState.PENDING).select_related("taker"),
                     to_attr="pending_swaps")))))
         may_edit = may_write(user, CHANGE, roster)
-        people = DutyPerson.objects.filter(unit=roster.unit, active=True) if may_edit else DutyPerson.objects.none()
+        people = list(DutyPerson.objects.filter(unit=roster.unit, active=True)) if may_edit else []
         for shift in shifts:
             shift.running = shift.starts_at <= now < shift.ends_at
             shift.check_in_open = shift.starts_at - CHECK_IN_EARLY <= now < shift.ends_at
-            shift.assign_form = AssignForm(people, auto_id=f"id_{shift.pk}_%s") if may_edit else None
             for assignment in shift.assignments.all():
                 assignment.check_in_open = shift.check_in_open and (may_edit or assignment.person.user_id == user.pk)
         context.update(
-            shifts=shifts, may_edit=may_edit, now=now, first_day=first, shift_count=roster.shifts.count(),
+            shifts=shifts, people=people, may_edit=may_edit, now=now, first_day=first,
+            shift_count=roster.shifts.count(),
             previous_day=first - datetime.timedelta(days=DAYS_SHOWN) if first > roster.starts_on else None,
             next_day=first + datetime.timedelta(days=DAYS_SHOWN)
             if first + datetime.timedelta(days=DAYS_SHOWN) <= roster.ends_on else None,
