@@ -19,7 +19,8 @@ NOW_BASELINE = 12
 ROSTER_BASELINE = 16
 """For an officer: session (read and saved), user, scope (two), the layout's operator; the duty page then reads who is
 on duty, empty shifts, gaps and one's own shifts; a roster page reads the roster, its week of shifts with their people
-and pending swaps (three), the unit's people for the "add" lists (once, not per shift), its gaps, log and shift count."""
+and pending swaps (three), the unit's people for the "add" lists (once, not per shift), its gaps, log and shift
+count."""
 
 
 def populate(parent: Any, units: int) -> None:
