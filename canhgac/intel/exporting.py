@@ -23,9 +23,12 @@ from canhgac.findings.exporting import CONTENT_TYPES, FORMATS, XLSX_MAX_ROWS
 from canhgac.intel.models import Hit
 from canhgac.intel.summary import Month
 
-__all__ = ["CONTENT_TYPES", "FORMATS", "csv_chunks", "hit_header", "hit_rows", "summary_header", "summary_rows",
-           "xlsx_bytes"]
+__all__ = ["CONTENT_TYPES", "FORMATS", "XLSX_HIT_LIMIT", "csv_chunks", "hit_header", "hit_rows", "summary_header",
+           "summary_rows", "xlsx_bytes"]
 CHUNK = 2000
+XLSX_HIT_LIMIT = 100_000
+"""More hits than this are offered as CSV only: openpyxl writes some 20,000 rows a second here, and a web request
+that builds a file for half a minute is one the proxy gives up on."""
 
 
 def export_filename(kind: str, fmt: str) -> str:
@@ -42,15 +45,17 @@ def hit_header() -> list[str]:
             _("Ports"), _("C2"), _("ASN"), _("First seen"), _("Last seen")]
 
 
+HIT_COLUMNS = ("batch_id", "batch__period", "batch__source__name", "batch__reference", "unit__code", "unit__name",
+               "indicator", "version", "block", "asset__name", "occurrences", "families", "ports", "c2", "asn",
+               "seen_first", "seen_last")
+
+
 def hit_rows(hits: QuerySet[Hit]) -> Iterator[list[str]]:
-    """``hits`` (already scoped and filtered) in export order: batch, unit, address."""
-    selected = hits.select_related("batch__source", "unit", "asset").order_by("batch_id", "unit__code", "version",
-                                                                              "first_key", "pk")
-    for hit in selected.iterator(chunk_size=CHUNK):
-        batch = hit.batch
-        yield [str(batch.pk), batch.period, batch.source.name, batch.reference, hit.unit.code, hit.unit.name,
-               hit.indicator, str(hit.version), hit.block, hit.asset.name if hit.asset else "", str(hit.occurrences),
-               hit.families, hit.ports, hit.c2, hit.asn, _when(hit.seen_first), _when(hit.seen_last)]
+    """``hits`` (already scoped and filtered) in export order: batch, unit, address. Read as tuples, not models:
+    a monthly list's hundred thousand rows export in seconds."""
+    selected = hits.order_by("batch_id", "unit__code", "version", "first_key", "pk").values_list(*HIT_COLUMNS)
+    for row in selected.iterator(chunk_size=CHUNK):
+        yield [*("" if value is None else str(value) for value in row[:-2]), _when(row[-2]), _when(row[-1])]
 
 
 def summary_header() -> list[str]:

@@ -11,14 +11,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 
-from canhgac.intel.models import Hit
-from canhgac.intel.querysets import batches_for_user
+from canhgac.intel.models import FeedBatch, Hit
+from canhgac.intel.querysets import batches_for_user, sees_whole_batches
 
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 60
 TOP_FAMILIES = 5
+CACHE_SECONDS = 600
 
 
 @dataclass
@@ -38,7 +40,20 @@ class Month:
 
 
 def province_summary(user: Any, source: str = "", months: int = DEFAULT_MONTHS) -> list[Month]:
-    """The last ``months`` months that have a list (oldest first), over what ``user`` may see."""
+    """The last ``months`` months that have a list (oldest first), over what ``user`` may see.
+
+    The province's figures (the same for every SOC user and auditor) are kept in the cache until a batch is
+    added or removed, or for :data:`CACHE_SECONDS` (a unit deleted with its hits): a year of monthly lists of
+    10^5 hits takes seconds to count. An officer's, over a few units, are counted each time."""
+    if not sees_whole_batches(user):
+        return count_summary(user, source, months)
+    state = FeedBatch.objects.aggregate(last=Max("pk"), count=Count("pk"), received=Max("received_at"))
+    received = state["received"].isoformat() if state["received"] else "-"
+    key = f"intel.summary:{source}:{months}:{state['last']}:{state['count']}:{received}"
+    return cache.get_or_set(key, lambda: count_summary(user, source, months), CACHE_SECONDS)
+
+
+def count_summary(user: Any, source: str, months: int) -> list[Month]:
     hits = Hit.objects.for_user(user)
     batches = batches_for_user(user)
     if source:

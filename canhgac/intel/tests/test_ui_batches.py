@@ -140,3 +140,15 @@ def test_batch_list_sorting_by_each_role_s_own_figures(feeds: Feeds, login: Any)
     html = page(officer, reverse("intel:batch_list"), sort="hits")
     assert html.index(f'href="/feeds/{feeds.april.pk}/"') < html.index(f'href="/feeds/{feeds.march.pk}/"')
     assert page(officer, reverse("intel:batch_list"), sort="-matched")
+
+
+def test_too_many_hits_for_a_spreadsheet_are_offered_as_csv(feeds: Feeds, login: Any,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from canhgac.intel import exporting
+
+    monkeypatch.setattr(exporting, "XLSX_HIT_LIMIT", 4)
+    client = login(feeds.users[Role.SOC_ANALYST])
+    html = page(client, reverse("intel:batch_detail", args=[feeds.march.pk]))
+    assert 'id="export-csv"' in html and 'id="export-xlsx"' not in html
+    assert client.get(reverse("intel:hit_export"), {"batch": feeds.march.pk, "format": "xlsx"}).status_code == 400
+    assert client.get(reverse("intel:hit_export"), {"batch": feeds.april.pk, "format": "xlsx"}).status_code == 200

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from canhgac.core.access import Role
 from canhgac.findings.models import Finding
+from canhgac.intel.models import FeedBatch
 from canhgac.intel.summary import province_summary
 from canhgac.intel.tests.viewdata import HOSTILE_FAMILY, Feeds, import_list
 
@@ -105,3 +106,12 @@ def test_no_botnet_panel_for_a_unit_never_listed(province: Any, users: dict[Any,
     html = login(users[Role.SOC_ADMIN]).get(reverse("constituency:unit_detail",
                                                     args=[province.own_unit.pk])).content.decode()
     assert 'id="botnet"' not in html
+
+
+def test_the_province_summary_is_counted_again_when_a_batch_arrives(feeds: Feeds, login: Any) -> None:
+    analyst = feeds.users[Role.SOC_ANALYST]
+    assert [month.listed for month in province_summary(analyst)] == [5, 3]
+    import_list("14.161.0.60\n14.162.0.60\n", feeds.users[Role.SOC_ADMIN], "2026-04", name="adhoc.txt")
+    assert [month.listed for month in province_summary(analyst)] == [5, 5]
+    FeedBatch.objects.filter(period="2026-04", filename="adhoc.txt").delete()
+    assert [month.listed for month in province_summary(analyst)] == [5, 3]

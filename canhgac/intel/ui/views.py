@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
@@ -90,7 +91,8 @@ class BatchDetailView(BatchAccess, ScopedDetailView):
         batch, user = self.object, self.request.user
         whole = sees_whole_batches(user)
         units = list(units_hit(batch, user))
-        context.update(whole=whole, units=units, hit_total=sum(row["hits"] for row in units))
+        hit_total = sum(row["hits"] for row in units)
+        context.update(whole=whole, units=units, hit_total=hit_total, xlsx=hit_total <= exporting.XLSX_HIT_LIMIT)
         if whole:
             invalid = Paginator(batch.invalid_lines or [], INVALID_PAGE_SIZE)
             context["invalid_page"] = invalid.get_page(self.request.GET.get("invalid_page"))
@@ -172,6 +174,9 @@ class HitExportView(ConsoleView, View):
         filterset = HitFilterSet(request.GET, queryset=Hit.objects.for_user(request.user))
         if not filterset.is_valid():
             return HttpResponseBadRequest(_("The filter is not valid; correct it on the list page."))
+        if fmt == "xlsx" and filterset.qs.count() > exporting.XLSX_HIT_LIMIT:
+            return HttpResponseBadRequest(_("More than %(limit)s hits: export them as CSV, or filter by unit.")
+                                          % {"limit": intcomma(exporting.XLSX_HIT_LIMIT)})
         batch = filterset.form.cleaned_data.get("batch")
         name = f"feed-hits-{int(batch)}" if batch else "feed-hits"
         return download(fmt, name, _("Listed addresses"), exporting.hit_header(), exporting.hit_rows(filterset.qs))
