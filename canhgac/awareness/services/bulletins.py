@@ -160,9 +160,11 @@ def reading_units(bulletin: Bulletin, user: Any) -> list[int]:
     return sorted(own or (received & set(visible_unit_ids(user) or ())))
 
 
-def record_opening(bulletin: Bulletin, user: Any, now: datetime.datetime | None = None) -> bool:
-    """The person's read and, if first, their units' receipts; whether this was the person's first opening."""
-    units = reading_units(bulletin, user)
+def record_opening(bulletin: Bulletin, user: Any, now: datetime.datetime | None = None,
+                   units: list[int] | None = None) -> bool:
+    """The person's read and, if first, their units' receipts; whether this was the person's first opening.
+    ``units``: :func:`reading_units`, when the caller already asked."""
+    units = reading_units(bulletin, user) if units is None else units
     if not units:
         return False
     now = now or timezone.now()

@@ -161,10 +161,11 @@ class BulletinDetailView(ScopedDetailView):
         return super().get_object(Bulletin.objects.distinct())
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().get(request, *args, **kwargs)
-        if self.object.published_at is not None:
-            record_opening(self.object, request.user)
-        return response
+        self.object = bulletin = self.get_object()
+        self.units = reading_units(bulletin, request.user) if bulletin.published_at is not None else []
+        if self.units:
+            record_opening(bulletin, request.user, units=self.units)
+        return self.render_to_response(self.get_context_data(object=bulletin))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -172,7 +173,7 @@ class BulletinDetailView(ScopedDetailView):
         questions = list(bulletin.questions.prefetch_related(Prefetch("choices", QuizChoice.objects.all())))
         attempt = QuizAttempt.objects.filter(bulletin=bulletin, user=user).first()
         may_answer = bool(questions) and attempt is None and bulletin.published_at is not None \
-            and bool(reading_units(bulletin, user)) and may(user, ADD, QuizAttempt)
+            and bool(self.units) and may(user, ADD, QuizAttempt)
         context.update(
             paragraphs=[part.strip() for part in bulletin.body.split("\n\n") if part.strip()],
             attachments=bulletin.attachments.defer("content"), questions=questions, attempt=attempt,
