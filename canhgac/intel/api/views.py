@@ -85,7 +85,7 @@ class HitViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ser.HitSerializer
     filterset_class = HitFilterSet
     ordering_fields = ("id", "batch_id", "unit__code", "first_key", "occurrences")
-    ordering = ("-batch_id", "unit__code", "first_key", "id")
+    ordering = ("-batch_id", "unit_id", "version", "first_key", "id")  # the (batch, unit) index: no sort of a month
     search_fields = ()
 
     def get_queryset(self) -> QuerySet[Hit]:
