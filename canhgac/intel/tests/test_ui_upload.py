@@ -127,3 +127,19 @@ def test_a_real_feodo_list_through_the_console(analyst: Any, province: Any, corp
         assert f'id="count-{name}">{value}<' in html, name
     hits = analyst.get(reverse("intel:hit_list"), {"batch": batch.pk}).content.decode()
     assert "192.9.135.73" in hits and "Pikabot" in hits and "1194" in hits
+
+
+@pytest.mark.parametrize(("role", "entries"), [
+    (Role.SOC_ANALYST, ["/feeds/", "/feeds/addresses/", "/feeds/summary/", "/feeds/upload/"]),
+    (Role.AUDITOR, ["/feeds/", "/feeds/addresses/", "/feeds/summary/"]),
+    (Role.UNIT_OFFICER, ["/feeds/", "/feeds/addresses/", "/feeds/summary/"]),
+])
+def test_the_menu_offers_the_feed_pages_each_role_may_open(province: Any, users: dict[Any, Any], login: Any,
+                                                           role: str, entries: list[str]) -> None:
+    client = login(users[role])
+    html = client.get(reverse("web:home")).content.decode()
+    offered = [path for path in ("/feeds/", "/feeds/addresses/", "/feeds/summary/", "/feeds/upload/")
+               if f'href="{path}"' in html]
+    assert offered == entries
+    for path in offered:
+        assert client.get(path).status_code == 200
