@@ -36,6 +36,7 @@ def test_soc_batch_page_shows_the_counts_units_and_invalid_lines(feeds: Feeds, l
     assert f'id="unit-hits-{province.own_subunit.pk}">1<' in html
     assert f'id="unit-hits-{province.other_unit.pk}">2<' in html
     assert f"?batch={feeds.march.pk}&amp;unit=BV-DK" in html  # each unit's hits are linked
+    assert 'id="batch-warnings"' in html and f'href="/feeds/{feeds.march.pk}/warnings/"' in html
     invalid = html.split('id="invalid-table"')[1].split("</table>")[0]
     assert "<td class=\"numeric\">9</td>" in invalid and "not-an-ip" in invalid
 
@@ -50,6 +51,7 @@ def test_an_officer_sees_the_batches_of_their_units_with_their_hits_only(feeds: 
     html = page(client, reverse("intel:batch_detail", args=[feeds.march.pk]))
     assert 'id="count-lines">9<' in html and 'id="count-your-hits">3<' in html  # the file's counts, their hits
     for hidden in ('id="count-matched"', 'id="count-outside"', 'id="count-units"', 'id="invalid-table"',
+                   'id="batch-warnings"',
                    "not-an-ip", "BV-DK", f'id="unit-hits-{feeds.province.other_unit.pk}"'):
         assert hidden not in html, hidden
     assert f'id="unit-hits-{feeds.province.own_unit.pk}">2<' in html

@@ -97,6 +97,7 @@ def test_the_unit_page_has_a_botnet_panel_with_its_subunits_addresses(feeds: Fee
     finding = Finding.objects.get(unit=province.own_unit, dedup_key="14.161.0.10")
     assert f'href="{reverse("findings:finding_detail", args=[finding.pk])}"' in portal
     assert "14.162.0." not in html
+    assert 'href="/findings/?unit_tree=SO-TTTT&amp;source=botnet"' in panel
     other = login(feeds.users[Role.SOC_ADMIN]).get(reverse("constituency:unit_detail",
                                                            args=[province.other_unit.pk])).content.decode()
     assert 'id="botnet-total">3<' in other and "14.161.0." not in other.split('id="botnet"')[1]

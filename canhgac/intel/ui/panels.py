@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 
 from canhgac.constituency.querysets import unit_subtree_ids
 from canhgac.core.ui.panels import UnitPanel
-from canhgac.intel.models import Hit
+from canhgac.intel.models import FeedCategory, Hit
 from canhgac.intel.querysets import describe_addresses, listed_addresses
 
 SHOWN = 10
@@ -27,7 +27,8 @@ def unit_botnet(request: Any, unit: Any) -> dict[str, Any] | None:
     query = urlencode({"unit_tree": unit.code})
     return {"rows": describe_addresses(request.user, shown[:SHOWN]), "total": total,
             "all_url": f"{reverse('intel:address_list')}?{query}",
-            "hits_url": f"{reverse('intel:hit_list')}?{query}"}
+            "hits_url": f"{reverse('intel:hit_list')}?{query}",
+            "findings_url": f"{reverse('findings:finding_list')}?{query}&{urlencode({'source': FeedCategory.BOTNET})}"}
 
 
 UNIT_PANELS = [

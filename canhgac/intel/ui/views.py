@@ -34,6 +34,7 @@ from canhgac.intel.querysets import (
     units_hit,
     with_scoped_hits,
 )
+from canhgac.intel.ui.warnings import warnings_link_context
 
 INVALID_PAGE_SIZE = 50
 
@@ -94,6 +95,7 @@ class BatchDetailView(BatchAccess, ScopedDetailView):
         hit_total = sum(row["hits"] for row in units)
         context.update(whole=whole, units=units, hit_total=hit_total, xlsx=hit_total <= exporting.XLSX_HIT_LIMIT)
         if whole:
+            context.update(warnings_link_context(batch, user))
             invalid = Paginator(batch.invalid_lines or [], INVALID_PAGE_SIZE)
             context["invalid_page"] = invalid.get_page(self.request.GET.get("invalid_page"))
         return context
