@@ -114,6 +114,9 @@ RULES: dict[str, dict[Any, str]] = {
                         OFFICER: "403 403 403 403", AUDITOR: "listed listed 403 403"},
     # a console page about a whole batch (its warnings to the units): the SOC and auditors read it, the SOC acts
     "soc_console": {ADMIN: OK4, ANALYST: OK4, OFFICER: "403 403 403 403", AUDITOR: "ok ok 403 403"},
+    # a download of such a page that needs more than the probe gives: the SOC and auditors pass, officers are refused
+    "soc_download": {ADMIN: "pass pass - -", ANALYST: "pass pass - -", OFFICER: "403 403 - -",
+                     AUDITOR: "pass pass - -"},
     # a secret link (the duty calendar): no session is asked, only the token; the probes fill it with an id,
     # which is no token, so everyone gets 404 (the real link: duty/tests/test_feed.py)
     "secret_link": {role: "404 404 - -" for role in (ADMIN, ANALYST, OFFICER, AUDITOR, ANON)},
@@ -217,6 +220,8 @@ ROUTES: dict[str, Row] = {
     "advisories:notice_preview": Row("warning", "console_soc_write"),  # POST sends; needs confirm=send
     "advisories:vulnerability_detail": Row("exposed", "officer_reads"),
     "intel:batch_warnings": Row("feedbatch", "soc_console"),  # preview and send: intel/tests/test_warnings.py
+    # a unit's letter (?unit=…): the probe names no unit (400); letters: intel/tests/test_warning_letters.py
+    "intel:batch_warning_letter": Row("feedbatch", "soc_download"),
     # Console: duty (duty/ui; rows of other units and the SOC's own roster: duty/tests/test_ui.py)
     "duty:now": Row(None, "signed_in"),  # officers: their units' shifts only (test_ui.py)
     "duty:roster_list": Row("roster", "console_list"),

@@ -1,6 +1,7 @@
 """Warnings to the units after a batch: one bundled notice per affected unit (never one per address), through the
-notifications app — e-mail to its focal points and extra recipients with a CSV of *its* listed addresses, and the
-console inbox — respecting each unit's preferences (recipients, do not notify, daily or weekly digest).
+notifications app — e-mail to its focal points and extra recipients with a CSV of *its* listed addresses and an
+official letter addressed to it (``warning_letters.py``), and the console inbox — respecting each unit's
+preferences (recipients, do not notify, daily or weekly digest).
 
 How it flows. A batch is imported; its warnings are not sent yet. The SOC opens the batch's warnings page
 (``ui/warnings.py``): per unit, who would receive it, the message and the attachment, computed from the stored hits
@@ -32,8 +33,15 @@ from django.utils.translation import gettext as _
 from canhgac.constituency.importing.columns import escape
 from canhgac.constituency.models import Unit
 from canhgac.intel.models import FeedBatch, FeedCategory, Hit
+from canhgac.intel.warning_letters import (
+    SHOWN_IN_LETTER,
+    UnitListing,
+    draft_letter,
+    letter_attachments,
+    letters_operator,
+)
 from canhgac.notifications.content import LETTER_LANGUAGE, Attachment, NoticeContent, SourceRef, render_notice
-from canhgac.notifications.models import Notice
+from canhgac.notifications.models import Notice, NoticeAttachment
 from canhgac.notifications.services import PreparedNotices, prepare_notices
 
 KIND = "intel.batch_warning"
@@ -137,22 +145,33 @@ def attachment_name(batch: FeedBatch, unit: Unit) -> str:
     return f"canhgac-{batch.source.name}-{batch.period}-{code or unit.pk}.csv"
 
 
-def warning_content(batch: FeedBatch, unit: Unit, listings: list[Listing]) -> NoticeContent:
-    """One unit's message (Vietnamese, as every letter) with its CSV."""
+def warning_content(batch: FeedBatch, unit: Unit, listings: list[Listing],
+                    letter: tuple[Attachment, ...] = ()) -> NoticeContent:
+    """One unit's message (Vietnamese, as every letter) with its CSV, then its official letter when given."""
     context = {"batch": batch, "source": batch.source, "unit": unit, "listings": listings[:SHOWN_IN_TEXT],
                "count": len(listings), "more": max(0, len(listings) - SHOWN_IN_TEXT),
                "category": FeedCategory(batch.source.category).label}
     attachment = Attachment(attachment_name(batch, unit), "text/csv", listings_csv(listings))
-    return render_notice(TEMPLATE, context, (attachment,))
+    return render_notice(TEMPLATE, context, (attachment, *letter))
 
 
-def contents_for(batch: FeedBatch, unit_ids: Iterable[int]) -> Iterator[dict[int, NoticeContent]]:
-    """The units' messages, :data:`UNITS_PER_STEP` units at a time (memory holds one step's attachments)."""
+def letter_listing(unit: Unit, listings: list[Listing]) -> UnitListing:
+    rows = tuple((item.ip, item.families, item.ports, str(item.times_listed)) for item in listings[:SHOWN_IN_LETTER])
+    return UnitListing(unit, len(listings), rows)
+
+
+def contents_for(batch: FeedBatch, unit_ids: Iterable[int], with_letters: bool = False,
+                 ) -> Iterator[dict[int, NoticeContent]]:
+    """The units' messages, :data:`UNITS_PER_STEP` units at a time (memory holds one step's attachments); with
+    their letters (``warning_letters.py``) when they are to be sent, not for a preview."""
     ids = sorted(set(unit_ids))
     for start in range(0, len(ids), UNITS_PER_STEP):
         units = Unit.objects.in_bulk(ids[start:start + UNITS_PER_STEP])
-        yield {unit_id: warning_content(batch, unit, unit_listings(batch, unit_id)) for unit_id, unit in
-               units.items()}
+        listings = {unit_id: unit_listings(batch, unit_id) for unit_id in units}
+        letters = letter_attachments(batch, (letter_listing(units[unit_id], items) for unit_id, items in
+                                             listings.items())) if with_letters else {}
+        yield {unit_id: warning_content(batch, unit, listings[unit_id], letters.get(unit_id, ()))
+               for unit_id, unit in units.items()}
 
 
 def preview_warnings(batch: FeedBatch, unit_ids: Iterable[int]) -> PreparedNotices:
@@ -172,11 +191,24 @@ def send_warnings(batch: FeedBatch, unit_ids: Iterable[int] | None = None,
         wanted &= set(unit_ids)
     wanted -= warned_units(batch, wanted)
     prepared = PreparedNotices()
-    for contents in contents_for(batch, wanted):
+    for contents in contents_for(batch, wanted, with_letters=True):
         prepared.plans += prepare_notices(KIND, warning_key(batch), contents, source=SourceRef.of(batch)).plans
         if progress:
             progress(len(prepared.plans), len(wanted))
     return prepared
+
+
+def unit_letter(batch: FeedBatch, unit: Unit, fmt: str) -> Attachment | None:
+    """The unit's letter (``docx`` or ``pdf``) as sent with its notice or, before that, as it would be sent now;
+    ``None`` when no operator is set to sign it."""
+    sent = (NoticeAttachment.objects.filter(notice__unit=unit, notice__kind=KIND, notice__dedup_key=warning_key(batch),
+                                            name__endswith=f".{fmt}").exclude(content_type="text/csv").first())
+    if sent is not None:
+        return Attachment(sent.name, sent.content_type, bytes(sent.content))
+    body = letters_operator()
+    if body is None:
+        return None
+    return draft_letter(batch, letter_listing(unit, unit_listings(batch, unit.pk)), body, fmt)
 
 
 def warn_if_automatic(batch: FeedBatch) -> PreparedNotices | None:

@@ -26,8 +26,10 @@ from canhgac.core import jobs
 from canhgac.core.access import ADD, SEES_EVERYTHING, may, role_of
 from canhgac.core.ui.views import ConsoleView
 from canhgac.intel.models import FeedBatch
+from canhgac.intel.warning_letters import letters_operator
 from canhgac.intel.warnings import JOB_KIND as WARNINGS_JOB
 from canhgac.intel.warnings import affected_units, preview_warnings, warning_notices, warning_status
+from canhgac.letters.services import find_soffice
 from canhgac.notifications.models import Delivery
 from canhgac.notifications.services import NoticePlan, mail_configured
 
@@ -79,7 +81,8 @@ class BatchWarningsView(ConsoleView, View):
         warnings.sort(key=lambda item: (item.unit.code, item.unit.pk))
         return render(request, self.template_name, {
             "batch": batch, "page": page, "warnings": warnings, "status": warning_status(batch),
-            "may_send": may(request.user, ADD, Delivery), "mail_configured": mail_configured()})
+            "may_send": may(request.user, ADD, Delivery), "mail_configured": mail_configured(),
+            "letters_ready": letters_operator() is not None, "pdf_ready": find_soffice() is not None})
 
     @staticmethod
     def describe(plan: NoticePlan, unit: Unit, hits: int, notice_id: int | None) -> UnitWarning:
