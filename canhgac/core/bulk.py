@@ -8,7 +8,7 @@ already in database form (:func:`db_value` converts the few values that need it,
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -69,3 +69,77 @@ class _Counted:
         row = next(self._rows)
         self.count += 1
         return row
+
+
+def update_rows(model: type[models.Model], field_names: Sequence[str], rows: Iterable[Row]) -> int:
+    """Set ``field_names`` of the rows given by primary key; returns how many rows were updated.
+
+    ``rows`` are tuples of the new values (database form, in the order of ``field_names``) followed by the primary
+    key. PostgreSQL: COPY into a temporary table, then one ``UPDATE … FROM`` (one statement per row costs a round
+    trip each: a quarter-million rows took minutes). SQLite: one prepared ``UPDATE`` stepped per row, which there
+    is as fast as any set-based form (no round trips; measured on 250,000 rows sorted by key: 2.5 s every way).
+    Runs in the caller's transaction.
+    """
+    meta, quote = model._meta, connection.ops.quote_name
+    table, key = quote(meta.db_table), quote(str(meta.pk.column))  # type: ignore[union-attr]
+    columns = [quote(str(meta.get_field(name).column)) for name in field_names]  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            assignments = ", ".join(f"{column} = %s" for column in columns)
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {key} = %s",  # noqa: S608
+                               rows)  # type: ignore[arg-type]
+            return max(cursor.rowcount, 0)
+        staging = quote(f"staged_{meta.db_table}"[:63])
+        cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {', '.join(columns)}, {key} "  # noqa: S608
+                       f"FROM {table} WITH NO DATA")
+        with cursor.cursor.copy(f"COPY {staging} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"ANALYZE {staging}")
+        assignments = ", ".join(f"{column} = s.{column}" for column in columns)
+        cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {staging} AS s "  # noqa: S608
+                       f"WHERE t.{key} = s.{key}")
+        updated = cursor.rowcount
+        cursor.execute(f"DROP TABLE {staging}")
+        return updated
+
+
+def refresh_statistics(*models_written: type[models.Model]) -> None:
+    """After a bulk write into tables that were small, let PostgreSQL's planner see their new size before the next
+    query: ``ANALYZE`` counts the rows the current transaction wrote (autovacuum would only see them after the
+    commit, a minute later). Without it a lookup of 500 keys was planned as a scan of the whole fresh table, 500
+    times over. Nothing on SQLite, whose planner goes by its indexes."""
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models_written:
+            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
+
+
+def rows_by_keys(model: type[models.Model], key_field: str, keys: Sequence[Any], field_names: Sequence[str],
+                 **equal: Any) -> Iterator[tuple[Any, ...]]:
+    """The ``field_names`` of the rows whose ``key_field`` is one of ``keys`` (and whose other fields equal
+    ``equal``), each key looked up through the index however fresh the table is.
+
+    PostgreSQL joins ``unnest(keys)``: asked ``source = 'cve5' AND source_id IN (500 values)`` of a table filled in
+    the current transaction, its planner (no statistics yet) read every ``cve5`` row for each such query — 230 s of
+    a 250,000-record import. SQLite gets ``IN`` lists of 500 keys."""
+    if connection.vendor != "postgresql":
+        for start in range(0, len(keys), 500):
+            queryset = model._default_manager.filter(**equal, **{f"{key_field}__in": keys[start:start + 500]})
+            yield from queryset.order_by().values_list(*field_names)
+        return
+    meta, quote = model._meta, connection.ops.quote_name
+    key = meta.get_field(key_field)
+    array = "bigint[]" if isinstance(key, models.IntegerField | models.AutoField | models.ForeignKey) else "text[]"
+    column = quote(str(key.column))  # type: ignore[union-attr]
+    selected = ", ".join(f"t.{quote(str(meta.get_field(name).column))}" for name in field_names)  # type: ignore[union-attr]
+    conditions = "".join(f" AND t.{quote(str(meta.get_field(name).column))} = %s" for name in equal)  # type: ignore[union-attr]
+    sql = (f"SELECT {selected} FROM unnest(%s::{array}) AS k(value) JOIN {quote(meta.db_table)} AS t "  # noqa: S608
+           f"ON t.{column} = k.value{conditions}")
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 10_000):
+            cursor.execute(sql, [list(keys[start:start + 10_000]), *equal.values()])
+            yield from cursor.fetchall()

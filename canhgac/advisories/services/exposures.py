@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, transaction
@@ -27,8 +28,8 @@ from django.utils.translation import gettext as _
 from canhgac.advisories.matching import Exposed, Matches, RuleBook, Subject, load_inventory, match
 from canhgac.advisories.models import FINDING_SOURCE, AffectedProduct, Exposure, Vulnerability
 from canhgac.advisories.services.aliases import load_namer
-from canhgac.core.bulk import insert_rows
-from canhgac.findings.models import Severity
+from canhgac.core.bulk import insert_rows, refresh_statistics, update_rows
+from canhgac.findings.models import Finding, Severity
 from canhgac.findings.services import Observation, open_or_refresh_findings, resolve_findings_no_longer_seen
 from canhgac.findings.workflow import AssetContext, asset_contexts, priority_for
 
@@ -119,6 +120,8 @@ def _apply(found: Matches, scope: str, ids: list[int], progress: Progress | None
         stored = _stored(scope, ids)
         _step(progress, 4)
         summary = _write(found, stored, scope)
+        if summary.new + summary.gone >= BIG_MATCH:  # the next matching looks exposures and findings up by key
+            refresh_statistics(Exposure, Finding)
         _step(progress, 6)
     return summary
 
@@ -177,7 +180,7 @@ def _write(found: Matches, stored: dict[Subject, StoredRow], scope: str) -> Matc
         elif (before[2], before[3]) != (exposed.version, _rules_text(exposed)):
             changed.append(subject)
     _delete([stored[subject][0] for subject in gone])
-    new.sort(key=lambda subject: (subject[1], subject[0], subject[2]))  # the unique index's order: cheaper inserts
+    new.sort(key=itemgetter(1, 0, 2))  # the unique index's order (asset, vulnerability, product): cheaper inserts
     _insert(found, new)
     _update(found, changed, stored)
     summary = MatchSummary(scope=scope, exposures=len(found.exposed), new=len(new), changed=len(changed),
@@ -211,11 +214,9 @@ def _insert(found: Matches, subjects: list[Subject]) -> None:
 
 
 def _update(found: Matches, subjects: list[Subject], stored: dict[Subject, StoredRow]) -> None:
-    table = connection.ops.quote_name(Exposure._meta.db_table)
     rows = [(found.exposed[subject].version, _rules_text(found.exposed[subject]), stored[subject][0])
             for subject in subjects]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET version = %s, rules = %s WHERE id = %s", rows)  # noqa: S608
+    update_rows(Exposure, ("version", "rules"), sorted(rows, key=itemgetter(2)))
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,7 @@ def _findings(found: Matches, current: list[Subject], gone: list[tuple[int, Subj
         contexts = asset_contexts({subject[1] for subject in current})
         rules = rule_details({rule for subject in current for rule in found.exposed[subject].rule_ids})
         observations = _observations(found, current, facts, contexts, rules)
-        observations.sort(key=lambda observation: (observation.unit_id, observation.key))  # the index's order
+        observations.sort(key=itemgetter(0, 1))  # the index's order: (unit, key)
         counts = open_or_refresh_findings(FINDING_SOURCE, observations, severity=Severity.MEDIUM, origin=ORIGIN,
                                           seen_at=now, refresh_evidence=True,
                                           note=_("The inventory shows an affected version again."))
@@ -286,11 +287,14 @@ def rule_details(ids: set[int]) -> dict[int, dict[str, Any]]:
 def _observations(found: Matches, subjects: list[Subject], facts: dict[int, VulnerabilityFacts],
                   contexts: dict[int, AssetContext], rules: dict[int, dict[str, Any]]) -> list[Observation]:
     """One observation per exposure; what a group of them shares (evidence, title) is built once per group, the
-    priority once per (vulnerability, kind of asset)."""
+    priority once per (vulnerability, kind of asset) — the kinds numbered once per asset, not hashed per exposure."""
     groups: dict[int, tuple[dict[str, Any], str]] = {}
-    priorities: dict[tuple[int, AssetContext | None], int] = {}
+    kinds: dict[AssetContext | None, int] = {None: 0}
+    kind_of = {asset_id: kinds.setdefault(context, len(kinds)) for asset_id, context in contexts.items()}
+    context_by_kind = list(kinds)
+    priorities: dict[tuple[int, int], int] = {}
     observations: list[Observation] = []
-    append, exposed_of, context_of = observations.append, found.exposed, contexts.get
+    append, exposed_of, kind_get = observations.append, found.exposed, kind_of.get
     for subject in subjects:
         vulnerability_id, asset_id, product = subject
         exposed = exposed_of[subject]
@@ -299,12 +303,12 @@ def _observations(found: Matches, subjects: list[Subject], facts: dict[int, Vuln
         if shared is None:
             shared = groups[id(exposed.match)] = (_evidence(fact, exposed, product, rules),
                                                   f"{fact.identifier}: {exposed.label} {exposed.version}".strip())
-        context = context_of(asset_id)
-        priority = priorities.get((vulnerability_id, context))
+        kind = kind_get(asset_id, 0)
+        priority = priorities.get((vulnerability_id, kind))
         if priority is None:
-            priority = priorities[(vulnerability_id, context)] = priority_for(
-                fact.severity, asset=context, known_exploited=fact.known_exploited)
-        append(Observation(exposed.unit_id, finding_key(fact.identifier, asset_id, product), shared[1], asset_id,
+            priority = priorities[(vulnerability_id, kind)] = priority_for(
+                fact.severity, asset=context_by_kind[kind], known_exploited=fact.known_exploited)
+        append(Observation(exposed.unit_id, f"{fact.identifier}@{asset_id}/{product}"[:255], shared[1], asset_id,
                            shared[0], fact.severity, priority, fact.deadline))
     return observations
 

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
 from canhgac.advisories.models import (
@@ -32,10 +31,12 @@ from canhgac.advisories.parsers import ParsedAdvisory, ParsedRule, RecordError, 
 from canhgac.advisories.parsers.base import check_shape, severity_from_cvss
 from canhgac.advisories.reading import Record
 from canhgac.advisories.review import needs_entry
-from canhgac.core.bulk import db_value, insert_rows
+from canhgac.core.bulk import db_value, insert_rows, refresh_statistics, rows_by_keys, update_rows
 from canhgac.findings.models import Severity
 
 CHUNK = 2000
+ANALYZE_FROM = 20_000
+"""From this many advisories written on, the planner is told the tables' new sizes before they are read back."""
 MAX_BAD_LISTED = 100
 ADVISORY_FIELDS = ("source", "source_id", "batch", "reference", "reference_date", "title", "summary", "severity",
                    "cvss", "cvss_vector", "known_exploited", "exploited_added", "published", "deadline", "url",
@@ -117,6 +118,8 @@ class Store:
     def finish(self) -> Tally:
         if not self.tally.bad_count:
             self._write()
+            if self.tally.created + self.tally.updated >= ANALYZE_FROM:  # summarising and matching read them next
+                refresh_statistics(Advisory, AdvisoryVulnerability, AffectedProduct, Vulnerability)
         return self.tally
 
     def _bad(self, where: str, reason: str) -> None:
@@ -184,16 +187,11 @@ class Store:
             AffectedProduct.objects.filter(advisory_id__in=pks[start:start + 500]).delete()
             AdvisoryVulnerability.objects.filter(advisory_id__in=pks[start:start + 500]).delete()
         columns = [name for name in ADVISORY_FIELDS if name not in ("source", "source_id", "created_at")]
-        meta = Advisory._meta
-        assignments = ", ".join(f"{connection.ops.quote_name(str(meta.get_field(name).column))} = %s"  # type: ignore[union-attr]
-                                for name in columns)
         rows = []
-        for item, pk in zip(changed, pks, strict=True):
+        for item, pk in sorted(zip(changed, pks, strict=True), key=lambda pair: pair[1]):
             values = dict(zip(ADVISORY_FIELDS, self._row(item), strict=True))
-            rows.append([values[name] for name in columns] + [pk])
-        with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {assignments} "  # noqa: S608
-                               "WHERE id = %s", rows)
+            rows.append((*(values[name] for name in columns), pk))
+        update_rows(Advisory, columns, rows)
 
     def _write_links_and_rules(self, written: list[tuple[int, ParsedAdvisory]]) -> None:
         identifiers = {identifier for _pk, advisory in written for identifier in advisory.vulnerabilities}
@@ -234,12 +232,8 @@ def _rule_rows(written: list[tuple[int, ParsedAdvisory]],
 
 
 def _existing(source: str, source_ids: list[str]) -> dict[str, tuple[int, str]]:
-    found: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(source_ids), 500):
-        rows = Advisory.objects.filter(source=source, source_id__in=source_ids[start:start + 500]).values_list(
-            "source_id", "pk", "digest")
-        found.update((source_id, (pk, digest)) for source_id, pk, digest in rows)
-    return found
+    rows = rows_by_keys(Advisory, "source_id", source_ids, ("source_id", "id", "digest"), source=source)
+    return {source_id: (pk, digest) for source_id, pk, digest in rows}
 
 
 def _mark_delivered(ids: list[int], batch_id: int) -> None:
@@ -264,11 +258,7 @@ def ensure_vulnerabilities(identifiers: Iterable[str], now: datetime.datetime) -
 
 
 def _vulnerability_ids(identifiers: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(identifiers), 500):
-        found.update(Vulnerability.objects.filter(identifier__in=identifiers[start:start + 500]).values_list(
-            "identifier", "pk"))
-    return found
+    return dict(rows_by_keys(Vulnerability, "identifier", identifiers, ("identifier", "id")))
 
 
 SUMMARY_COLUMNS = ("vulnerability_id", "advisory__source", "advisory__title", "advisory__severity",
@@ -278,22 +268,29 @@ SUMMARY_COLUMNS = ("vulnerability_id", "advisory__source", "advisory__title", "a
 
 def summarise(vulnerability_ids: Iterable[int]) -> None:
     """What all of each vulnerability's advisories say: exploited if any says so, the highest CVSS, the severity
-    (from CVSS, else the gravest stated), the earliest deadline and publication, the most telling title."""
+    (from CVSS, else the gravest stated), the earliest deadline and publication, the most telling title.
+
+    Read 500 vulnerabilities a query, written set-based (:func:`update_rows`) every :data:`SUMMARY_CHUNK`."""
     ids = sorted(set(vulnerability_ids))
-    meta = Vulnerability._meta
-    quote = connection.ops.quote_name
-    fields = ("title", "severity", "cvss", "known_exploited", "exploited_added", "published", "deadline",
-              "updated_at")
-    assignments = ", ".join(f"{quote(name)} = %s" for name in fields)
     now = db_value(Vulnerability, "updated_at", timezone.now())
+    for start in range(0, len(ids), SUMMARY_CHUNK):
+        rows = [(*_summary(found), now, pk) for pk, found in _advisory_facts(ids[start:start + SUMMARY_CHUNK])]
+        update_rows(Vulnerability, SUMMARY_FIELDS, rows)
+
+
+SUMMARY_CHUNK = 20_000
+SUMMARY_FIELDS = ("title", "severity", "cvss", "known_exploited", "exploited_added", "published", "deadline",
+                  "updated_at")
+
+
+def _advisory_facts(ids: list[int]) -> list[tuple[int, list[tuple[Any, ...]]]]:
+    """``(vulnerability id, [what each of its advisories says])`` in id order."""
+    grouped: dict[int, list[tuple[Any, ...]]] = {}
     for start in range(0, len(ids), 500):
-        grouped: dict[int, list[tuple[Any, ...]]] = {}
-        for row in AdvisoryVulnerability.objects.filter(vulnerability_id__in=ids[start:start + 500]).values_list(
-                *SUMMARY_COLUMNS):
+        for row in AdvisoryVulnerability.objects.filter(vulnerability_id__in=ids[start:start + 500]).order_by(
+                ).values_list(*SUMMARY_COLUMNS):
             grouped.setdefault(row[0], []).append(row[1:])
-        rows = [[*_summary(rows), now, pk] for pk, rows in grouped.items()]
-        with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE id = %s", rows)  # noqa: S608
+    return sorted(grouped.items())
 
 
 def _summary(rows: list[tuple[Any, ...]]) -> list[Any]:
