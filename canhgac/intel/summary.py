@@ -50,7 +50,11 @@ def province_summary(user: Any, source: str = "", months: int = DEFAULT_MONTHS) 
     state = FeedBatch.objects.aggregate(last=Max("pk"), count=Count("pk"), received=Max("received_at"))
     received = state["received"].isoformat() if state["received"] else "-"
     key = f"intel.summary:{source}:{months}:{state['last']}:{state['count']}:{received}"
-    return cache.get_or_set(key, lambda: count_summary(user, source, months), CACHE_SECONDS)
+    found: list[Month] | None = cache.get(key)
+    if found is None:
+        found = count_summary(user, source, months)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def count_summary(user: Any, source: str, months: int) -> list[Month]:
