@@ -89,5 +89,4 @@ def totals_chart(progress: Progress) -> BarChart:
             width = span * count / total
             row.segments.append(Segment(round(x, 1), round(width, 1), COLOURS[key], f"{count} {label}"))
             x += width
-    legend = [(COLOURS[key], label) for key, _count, label in parts]
-    return BarChart([row], BAR, legend=legend)
+    return BarChart([row], BAR)  # the legend is the chart by unit's, shown below it

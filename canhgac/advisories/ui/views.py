@@ -123,6 +123,7 @@ class WarningFilterSet(AdvisoryFilterSet):
     """Warnings hitting a user's units: their filters, and the unit (with sub-units) whose exposures count."""
 
     unit_tree = django_filters.CharFilter(label=_("Unit (with sub-units)"), method="filter_unit_tree")
+    needs_review = None  # the SOC's concern, not a unit's
 
     def filter_unit_tree(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         exposed = ExposureFilterSet({"unit_tree": value}, queryset=Exposure.objects.for_user(self.request.user)).qs
