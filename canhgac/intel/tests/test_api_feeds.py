@@ -121,3 +121,11 @@ def test_the_schema_describes_the_feed_routes(api_as: Any, users: dict[Any, Any]
     assert {"/api/feed-batches/", "/api/feed-batches/import/", "/api/feed-hits/"} <= set(schema["paths"])
     upload = schema["paths"]["/api/feed-batches/import/"]["post"]
     assert "multipart/form-data" in upload["requestBody"]["content"] and "202" in upload["responses"]
+
+
+def test_an_upload_over_the_limit_is_refused(province: Any, users: dict[Any, Any], api_as: Any,
+                                             settings: Any) -> None:
+    settings.MAX_UPLOAD_BYTES = 1000
+    data = {"file": SimpleUploadedFile("big.txt", b"14.161.0.1\n" * 200)}
+    response = api_as(users[Role.SOC_ADMIN]).post(reverse("feedbatch-import-file"), data, format="multipart")
+    assert response.status_code == 400 and not Job.objects.exists()

@@ -143,3 +143,21 @@ def test_the_menu_offers_the_feed_pages_each_role_may_open(province: Any, users:
     assert offered == entries
     for path in offered:
         assert client.get(path).status_code == 200
+
+
+def test_binary_junk_is_refused_with_its_reason_and_nothing_stored(analyst: Any) -> None:
+    import random
+
+    junk = random.Random(7).randbytes(20_000)
+    analyst.post(reverse("intel:batch_upload"), form(file=upload("list.txt", junk)))
+    job = jobs.execute(Job.objects.get(kind=JOB_KIND).pk)
+    assert job.state == JobState.FAILED and job.error
+    assert not FeedBatch.objects.exists() and not Hit.objects.exists()
+    html = analyst.get(reverse("core:job_detail", args=[job.pk])).content.decode()
+    assert 'id="result-refused"' in html and 'class="alert alert-danger job-error"' in html
+
+
+def test_a_file_over_the_upload_limit_is_refused_before_any_job(analyst: Any, settings: Any) -> None:
+    settings.MAX_UPLOAD_BYTES = 1000
+    response = analyst.post(reverse("intel:batch_upload"), form(file=upload("big.txt", "14.161.0.1\n" * 200)))
+    assert response.status_code == 200 and "file" in response.context["form"].errors and not Job.objects.exists()
