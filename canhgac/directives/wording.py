@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from canhgac.constituency.models import Contact, Operator
 from canhgac.directives.models import Directive, DirectiveTask, RecipientGroup
-from canhgac.letters.content import LetterContent, LetterItem, Signature, nfc, short_date
+from canhgac.letters.content import LetterContent, LetterItem, Signature, listed, nfc, short_date
 from canhgac.letters.letterhead import letterhead_of_operator, operator
 
 NO_REFERENCE = "chỉ đạo của cơ quan cấp trên"
@@ -81,18 +81,25 @@ def letter_content(directive: Directive) -> LetterContent:
     body = operator()
     groups = list(RecipientGroup.objects.filter(directive=directive).order_by("position"))
     tasks = DirectiveTask.objects.filter(directive=directive).order_by("group__position", "position")
-    items = [LetterItem(f"Đối với {group.label}:",
+    items = [LetterItem(f"Đối với {lower_first(group.label)}:",
                         tuple(fill(task.text, directive, body) for task in tasks if task.group_id == group.pk))
              for group in groups]
     contacts = [contact_line(contact) for contact in directive.contacts.order_by("organisation", "name")]
     if contacts:
-        items.append(LetterItem(CONTACTS_ITEM, tuple(contacts)))
+        items.append(LetterItem(CONTACTS_ITEM, tuple(listed(contacts))))
     return LetterContent(
         letterhead=letterhead_of_operator(body), number=directive.number, date=directive.issued_on,
         subject=nfc(directive.subject), recipients=tuple(group.label for group in groups),
         opening=paragraphs(directive.opening, directive, body), items=tuple(items),
         closing=paragraphs(directive.closing, directive, body), copies=_lines(directive.copies),
         signature=Signature(directive.signer_authority, directive.signer_title, directive.signer_name))
+
+
+def lower_first(label: str) -> str:
+    """ "Các sở, ban, ngành" reads "các sở, ban, ngành" after "Đối với"; "UBND các huyện" keeps its capitals."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
 
 
 def _lines(text: str) -> tuple[str, ...]:

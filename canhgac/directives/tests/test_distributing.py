@@ -20,6 +20,7 @@ from canhgac.directives.jobs import start_distribution
 from canhgac.directives.models import Directive, DirectiveState, Recipient, TaskReport
 from canhgac.directives.planning import parse_plan
 from canhgac.directives.services import create_directive, distribute_directive
+from canhgac.letters.tests.test_letters import assert_in_order, pdf_text
 from canhgac.notifications.models import Delivery, DeliveryChannel, Notice
 
 PLAN = """## Các sở, ban, ngành
@@ -47,7 +48,7 @@ def directive(body, soc) -> Directive:  # type: ignore[no-untyped-def]
         "opening": "Thực hiện {reference}, đề nghị:", "signer_name": "Nguyễn Văn An"}, parse_plan(PLAN))
 
 
-def test_sending_makes_copies_notices_and_the_letter(directive: Directive) -> None:
+def test_sending_makes_copies_notices_and_the_letter(directive: Directive, tmp_path) -> None:  # type: ignore[no-untyped-def]
     health = UnitFactory(code="SO-YT", kind="department")
     ContactFactory(unit=health, email="antt@soyte.example.gov.vn", focal_point=True)
     ContactFactory(unit=health, email="giamdoc@soyte.example.gov.vn", focal_point=False)
@@ -81,6 +82,12 @@ def test_sending_makes_copies_notices_and_the_letter(directive: Directive) -> No
     assert "Thực hiện Công văn số 1353/BTTTT-CATTT ngày 18/4/2022 của Bộ Thông tin và Truyền thông" in text
     assert "từ ngày 30/4/2026 đến hết ngày 03/5/2026" in text  # {period} filled in
     assert bytes(directive.letter_pdf).startswith(b"%PDF-")
+    assert_in_order(pdf_text(bytes(directive.letter_pdf), tmp_path), [
+        "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Số: 125/SKHCN-CNTT", "V/v tăng cường bảo đảm", "Kính gửi:",
+        "- Các sở, ban, ngành;", "- Các doanh nghiệp viễn thông.", "Thực hiện Công văn số 1353/BTTTT-CATTT",
+        "1. Đối với các sở, ban, ngành:", "a) Bố trí cán bộ trực 24/7", "b) Rà soát mã độc",
+        "2. Đối với các doanh nghiệp viễn thông:", "a) Thông báo thuê bao", "Nơi nhận:", "- Như trên;", "- Lưu: VT.",
+        "Nguyễn Văn An"])
 
 
 def test_sending_again_makes_nothing_twice(directive: Directive) -> None:
