@@ -95,3 +95,18 @@ def test_the_quiz_is_answered_once_and_the_soc_sees_results_per_unit(client: Any
     [row] = page.context["results"]
     assert (row.unit, row.participants, row.average) == (province.own_unit, 1, 50.0)
     assert "50 %" in page.content.decode()
+
+
+def test_results_come_a_hundred_units_a_page_with_totals_over_all(client: Any, users: dict, province: Any) -> None:
+    from canhgac.constituency.tests.factories import UnitFactory
+
+    units = [UnitFactory() for _ in range(120)]
+    bulletin = save_bulletin(BulletinFactory.build(audience="chosen"), None, chosen=units, quiz=QUIZ)
+    publish_bulletin(bulletin)
+    BulletinRecipient.objects.filter(unit=units[0]).update(first_read_at=bulletin.published_at)
+    client.force_login(users[Role.SOC_ANALYST])
+    url = reverse("awareness:bulletin_detail", kwargs={"pk": bulletin.pk})
+    first, second = client.get(url), client.get(url, {"results": 2})
+    assert len(first.context["results"]) == 100 and len(second.context["results"]) == 20
+    assert "Opened by 1 of 120 units." in first.content.decode()
+    assert client.get(url, {"results": "x" * 1000}).status_code == 200

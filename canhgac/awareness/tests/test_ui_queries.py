@@ -17,10 +17,11 @@ from canhgac.core.access import Role
 
 pytestmark = pytest.mark.django_db
 LIST_BASELINE = 10
-DETAIL_BASELINE = 20
+DETAIL_BASELINE = 23
 """For an officer: session, user, scope (two), the layout's operator; the list's page and count; a bulletin's page:
 the bulletin, the units one reads for (two), the receipt and read (four), its questions with answers, files, one's
-sheet, the results by unit (one query, however many units), the session saved."""
+sheet, a page of results by unit (its count and rows: two queries, however many units), the totals (two), the
+session saved."""
 
 
 def populate(parent: Any, units: int) -> Bulletin:

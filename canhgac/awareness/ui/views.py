@@ -11,7 +11,8 @@ from typing import Any, ClassVar, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -51,6 +52,7 @@ from canhgac.core.ui.views import ConsoleView, ScopedDetailView, ScopedListView
 SERVED_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "text/plain",
                           "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})
 """Files served as their type (shown by the browser); anything else (HTML, SVG, scripts) downloads as bytes."""
+RESULTS_PAGE = 100
 
 
 def bulletins(user: Any) -> QuerySet:
@@ -178,10 +180,22 @@ class BulletinDetailView(ScopedDetailView):
             paragraphs=[part.strip() for part in bulletin.body.split("\n\n") if part.strip()],
             attachments=bulletin.attachments.defer("content"), questions=questions, attempt=attempt,
             quiz_form=QuizAnswerForm(questions) if may_answer else None,
-            is_soc=may(user, CHANGE, Bulletin),
-            results=unit_results(bulletin, user) if bulletin.published_at else [],
+            is_soc=may(user, CHANGE, Bulletin), not_opened=_("not opened"),
         )
+        if bulletin.published_at is not None:
+            context.update(self.results(bulletin, user))
         return context
+
+    def results(self, bulletin: Bulletin, user: Any) -> dict[str, Any]:
+        """A page of the units' receipts and results (``?results=`` for another page), and the totals over all."""
+        rows = unit_results(bulletin, user)
+        page = Paginator(rows, RESULTS_PAGE).get_page(self.request.GET.get("results"))
+        totals = BulletinRecipient.objects.for_user(user).filter(bulletin=bulletin).aggregate(
+            units=Count("pk"), opened=Count("pk", filter=Q(first_read_at__isnull=False)))
+        answers = QuizAttempt.objects.for_user(user).filter(bulletin=bulletin).aggregate(
+            people=Count("pk"), correct=Sum("score"), asked=Sum("total"))
+        average = 100 * answers["correct"] / answers["asked"] if answers["asked"] else None
+        return {"results": page.object_list, "results_page": page, "totals": {**totals, **answers, "average": average}}
 
 
 class BulletinPublishView(ConsoleView, View):

@@ -45,7 +45,7 @@ class NowView(ConsoleView, TemplateResponseMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         user, now = cast(Any, request.user), timezone.now()
         on_duty = list(on_duty_at(Assignment.objects.for_user(user), now))
-        groups = [(roster, list(rows)) for roster, rows in groupby(on_duty, key=lambda row: row.shift.roster)]
+        groups = [(shift, list(rows)) for shift, rows in groupby(on_duty, key=lambda row: row.shift)]
         return self.render_to_response({
             "now": now, "groups": groups,
             "unstaffed": unstaffed_now(Shift.objects.for_user(user), now).order_by("roster__unit__code", "starts_at"),
@@ -53,6 +53,7 @@ class NowView(ConsoleView, TemplateResponseMixin, View):
             "mine": Assignment.objects.filter(person__user=user, shift__ends_at__gt=now)
             .select_related("shift__roster__unit", "person").order_by("shift__starts_at")[:10],
             "may_check_in_from": now + CHECK_IN_EARLY,
+            "not_checked_in": _("not checked in"),
         })
 
 
