@@ -14,6 +14,7 @@ from typing import Any
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 28
 MAX_LABELS = 12
+MAX_BAR_WIDTH = 56
 
 
 @dataclass
@@ -66,7 +67,7 @@ def bar_chart(title: Any, labels: Sequence[str], values: Sequence[int], inner: S
     top = nice_ceiling(max(values, default=0))
     plot_height = HEIGHT - TOP - BOTTOM
     slot = (WIDTH - LEFT - RIGHT) / max(len(values), 1)
-    width = max(slot * 0.7, 1.0)
+    width = min(max(slot * 0.7, 1.0), MAX_BAR_WIDTH)
 
     def y_of(value: int) -> float:
         return round(HEIGHT - BOTTOM - plot_height * value / top, 1)
