@@ -79,21 +79,22 @@ def summary_letter(directive: Directive, user: Any, today: datetime.date | None 
     items = (
         LetterItem(f"Số đơn vị đã xác nhận tiếp nhận văn bản: {figures.acknowledged}/{figures.copies}."),
         LetterItem(f"Số đơn vị đã báo cáo đầy đủ các nhiệm vụ: {figures.complete}/{figures.copies}."),
-        LetterItem(f"Số đơn vị chưa báo cáo đầy đủ khi đã hết hạn ({deadline:%H} giờ {deadline:%M} ngày "
-                   f"{padded(deadline.date())}): {figures.overdue}."),
+        LetterItem(f"Số đơn vị quá hạn báo cáo ({deadline:%H} giờ {deadline:%M} ngày {padded(deadline.date())}) "
+                   f"mà chưa báo cáo đầy đủ: {figures.overdue}."),
         LetterItem("Kết quả thực hiện từng nhiệm vụ được tổng hợp tại bảng dưới đây."),
     )
     tables: tuple[LetterTable, ...] = (LetterTable(("STT", "Nhiệm vụ", *STATE_WORDS.values()), tuple(
         (str(number), f"{row.task.label}) {row.task.title}",
          *(str(row.counts.get(state, 0)) for state in STATE_WORDS))
-        for number, row in enumerate(figures.tasks, start=1)), title="Bảng 1. Kết quả thực hiện theo nhiệm vụ"),)
+        for number, row in enumerate(figures.tasks, start=1)), title="Bảng 1. Kết quả thực hiện theo nhiệm vụ",
+        widths=(1.2, 5.6, 2.4, 2.4, 2.4, 2.4)),)
     missing = list(filter_status(copies_of(directive, user, progress=True), directive, OVERDUE).order_by("unit__code")
                    [:MISSING_LISTED])
     if missing:
         tables += (LetterTable(("STT", "Đơn vị", "Nhiệm vụ chưa báo cáo"), tuple(
             (str(number), copy.unit.name, str(getattr(copy, "pending", "")))
             for number, copy in enumerate(missing, start=1)),
-            title="Bảng 2. Các đơn vị chưa báo cáo đầy đủ"),)
+            title="Bảng 2. Các đơn vị chưa báo cáo đầy đủ", widths=(1.2, 11.0, 4.2)),)
     recipient = directive.reference_issuer or "Cơ quan cấp trên"
     return LetterContent(
         letterhead=letterhead_of_operator(body), number="", date=today or timezone.localdate(),

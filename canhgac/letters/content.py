@@ -52,6 +52,8 @@ class LetterTable:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     title: str = ""
+    widths: tuple[float, ...] = ()
+    """Column widths in centimetres (together at most the 16.5 cm between the margins); empty: equal columns."""
 
 
 @dataclass(frozen=True)

@@ -223,6 +223,12 @@ def _table(document: DocumentObject, table: LetterTable) -> None:
     grid = document.add_table(rows=1 + len(table.rows), cols=len(table.header))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    if len(table.widths) == len(table.header):
+        grid.autofit = False
+        for column, width in zip(grid.columns, table.widths, strict=True):
+            column.width = Cm(width)
+            for cell in column.cells:
+                cell.width = Cm(width)
     for row_cells, values, bold in _table_rows(grid, table):
         for cell, value in zip(row_cells, values, strict=False):
             _first_line(cell, value, size=12, bold=bold,
