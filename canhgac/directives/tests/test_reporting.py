@@ -180,3 +180,12 @@ def test_not_acknowledged_and_overdue_as_the_clock_moves(sent, officer) -> None:
     assert list(filter_status(copies, sent, OVERDUE, now=after).values_list("unit__code", flat=True)) == ["SO-TC"]
     assert summary(sent, soc, now=after).overdue == 1
     assert timezone.is_aware(sent.report_deadline)
+
+
+def test_reminders_run_on_the_schedule(sent) -> None:  # type: ignore[no-untyped-def]
+    from canhgac.core import schedule
+
+    task = next(task for task in schedule.registered() if task.name == "directives.send_reminders")
+    assert task.every == datetime.timedelta(minutes=15)
+    assert schedule.run_task("directives.send_reminders") is True  # runs as the system; past the deadline: no notice
+    assert not Notice.objects.filter(kind="directive_reminder").exists()

@@ -73,6 +73,7 @@ class RecipientDetailView(ScopedDetailView):
                        "state": report.state if report.state != "pending" else "", "note": report.note})
                        if may_report else None)} for report in reports],
             may_report=may_report, is_past_deadline=copy.directive.is_past_deadline(),
+            contacts=copy.directive.contacts.order_by("organisation", "name"),
             pending=sum(report.state == "pending" for report in reports))
         return context
 
