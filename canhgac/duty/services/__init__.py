@@ -20,7 +20,7 @@ from canhgac.duty.services.staffing import (
     request_swap,
     unassign,
 )
-from canhgac.duty.services.watch import WatchReport, detect_duty_gaps, on_duty_at, unstaffed_now
+from canhgac.duty.services.watch import WatchReport, detect_duty_gaps, duty_board, on_duty_at, unstaffed_now
 
 __all__ = [
     "GenerateReport",
@@ -31,6 +31,7 @@ __all__ = [
     "cancel_swap",
     "check_in",
     "detect_duty_gaps",
+    "duty_board",
     "generate_shifts",
     "may_answer_swap",
     "on_duty_at",

@@ -34,7 +34,39 @@ def on_duty_at(assignments: QuerySet, now: datetime.datetime | None = None) -> Q
     now = now or timezone.now()
     return (assignments.filter(shift__starts_at__lte=now, shift__ends_at__gt=now)
             .select_related("shift__roster__unit", "person")
-            .order_by(F("shift__roster__unit__code").asc(nulls_first=True), "shift__roster__name", "person__name"))
+            .order_by(*BOARD_ORDER))
+
+
+BOARD_ORDER = (F("shift__roster__unit__code").asc(nulls_first=True), "shift__roster__name", "shift__starts_at",
+               "shift_id", "person__name")
+BOARD_FIELDS = ("shift_id", "shift__number", "shift__starts_at", "shift__ends_at", "shift__roster_id",
+                "shift__roster__name", "shift__roster__unit__code", "shift__roster__unit__name",
+                "shift__roster__unit__short_name", "person__name", "person__phone", "checked_in_at")
+
+
+def duty_board(assignments: QuerySet, now: datetime.datetime | None = None) -> list[dict[str, Any]]:
+    """Who is on duty at ``now`` as one entry per running shift with its people — plain values, not objects: the
+    province's screen lists every unit's shift, and building thousands of model instances would cost most of it."""
+    now = now or timezone.now()
+    rows = (assignments.filter(shift__starts_at__lte=now, shift__ends_at__gt=now).order_by(*BOARD_ORDER)
+            .values(*BOARD_FIELDS))
+    board: list[dict[str, Any]] = []
+    for row in rows:
+        if not board or board[-1]["shift_id"] != row["shift_id"]:
+            window = f"{_hhmm(row['shift__starts_at'])}–{_hhmm(row['shift__ends_at'])}"
+            board.append({"shift_id": row["shift_id"], "number": row["shift__number"], "window": window,
+                          "roster_id": row["shift__roster_id"], "roster_name": row["shift__roster__name"],
+                          "unit_code": row["shift__roster__unit__code"], "unit_name":
+                          row["shift__roster__unit__short_name"] or row["shift__roster__unit__name"], "people": []})
+        checked = row["checked_in_at"]
+        board[-1]["people"].append({"name": row["person__name"], "phone": row["person__phone"],
+                                    "checked_in": _hhmm(checked) if checked else ""})
+    return board
+
+
+def _hhmm(moment: datetime.datetime) -> str:
+    """Local time of day, written once here rather than by a template filter per row."""
+    return f"{timezone.localtime(moment):%H:%M}"
 
 
 def unstaffed_now(shifts: QuerySet, now: datetime.datetime | None = None) -> QuerySet:

@@ -7,7 +7,6 @@ another unit's (or the SOC's own) roster is a 404 whichever page names it.
 from __future__ import annotations
 
 import datetime
-from itertools import groupby
 from typing import Any, ClassVar, cast
 
 from django.db import models
@@ -28,7 +27,7 @@ from canhgac.core.scoping import get_scoped_or_404, may_write
 from canhgac.core.ui.views import ConsoleView, ScopedDetailView, ScopedListView
 from canhgac.duty.filtersets import DutyAlertFilterSet, DutyPersonFilterSet, RosterFilterSet
 from canhgac.duty.models import Assignment, DutyAlert, DutyPerson, LogEntry, Roster, Shift, SwapRequest, SwapState
-from canhgac.duty.services import on_duty_at, save_person, save_roster, unstaffed_now
+from canhgac.duty.services import duty_board, save_person, save_roster, unstaffed_now
 from canhgac.duty.services.staffing import CHECK_IN_EARLY, may_write_log
 from canhgac.duty.ui.forms import DutyPersonForm, LogEntryForm, RosterForm
 
@@ -44,16 +43,18 @@ class NowView(ConsoleView, TemplateResponseMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user, now = cast(Any, request.user), timezone.now()
-        on_duty = list(on_duty_at(Assignment.objects.for_user(user), now))
-        groups = [(shift, list(rows)) for shift, rows in groupby(on_duty, key=lambda row: row.shift)]
+        board = duty_board(Assignment.objects.for_user(user), now)
+        roster_url = reverse("duty:roster_detail", kwargs={"pk": 0}).replace("/0/", "/{}/")  # one reverse a page
+        for entry in board:
+            entry["url"] = roster_url.format(entry["roster_id"])
         return self.render_to_response({
-            "now": now, "groups": groups,
+            "now": now, "board": board,
             "unstaffed": unstaffed_now(Shift.objects.for_user(user), now).order_by("roster__unit__code", "starts_at"),
             "alerts": open_alerts(user)[:ALERTS_SHOWN],
             "mine": Assignment.objects.filter(person__user=user, shift__ends_at__gt=now)
             .select_related("shift__roster__unit", "person").order_by("shift__starts_at")[:10],
             "may_check_in_from": now + CHECK_IN_EARLY,
-            "not_checked_in": _("not checked in"),
+            "not_checked_in": str(_("not checked in")), "soc_label": str(_("SOC")),  # once, not a lazy string a row
         })
 
 
