@@ -205,3 +205,14 @@ def test_the_preset_this_weeks_kev_entries_previews_them(exposed: Any, users: An
     link = re.search(r'href="(\?[^"]+)">Known exploited, added this week<', presets).group(1)  # type: ignore
     preview = soc.get(reverse("advisories:warning_from_data") + link.replace("&amp;", "&")).content.decode()
     assert 'id="match-count">1<' in preview and "CVE-2023-37580" in preview and 'id="create-warning"' in preview
+
+
+def test_a_warning_from_data_needs_its_query_and_an_honest_count(exposed: Any, users: Any, console: Any) -> None:
+    soc = console(users[Role.SOC_ANALYST])
+    bare = soc.post(reverse("advisories:warning_from_data"), {"title": "x", "confirm_count": "1"})
+    assert bare.status_code == 200 and 'id="create-warning"' not in bare.content.decode()
+    for count in ("0", "5001", "-1", "abc"):
+        refused = soc.post(reverse("advisories:warning_from_data") + "?cves=CVE-2023-37580",
+                           {"title": "x", "confirm_count": count})
+        assert refused.status_code == 200
+    assert Job.objects.count() == 0 and not Advisory.objects.filter(source=AdvisorySource.SOC).exists()
