@@ -5,12 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from canhgac.constituency.addressing import ip_key, parse_ip
 from canhgac.constituency.filtersets import UnitScopedFilterSet
 from canhgac.intel.models import FeedBatch, Hit, period_validator
+
+MAX_ID = 2**63 - 1
+"""Databases refuse integers past 64 bits (SQLite even raises): such an id is a filter error, not a query."""
+
+
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 def period_filter(label: Any, field_name: str = "period", lookup_expr: str = "exact") -> django_filters.CharFilter:
@@ -39,7 +50,7 @@ class FeedBatchFilterSet(django_filters.FilterSet):
 class HitFilterSet(UnitScopedFilterSet):
     """``ip`` finds the hits whose address or block holds that address; ``family`` is a part of a family name."""
 
-    batch = django_filters.NumberFilter(label=_("Batch"), field_name="batch_id")
+    batch = IdFilter(label=_("Batch"), field_name="batch_id")
     source = django_filters.CharFilter(label=_("Source"), field_name="batch__source__name", lookup_expr="iexact")
     period = period_filter(label=_("Period (YYYY-MM)"), field_name="batch__period")
     ip = django_filters.CharFilter(label=_("IP address"), method="filter_ip", validators=[parse_ip])

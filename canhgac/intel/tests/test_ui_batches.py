@@ -154,3 +154,13 @@ def test_too_many_hits_for_a_spreadsheet_are_offered_as_csv(feeds: Feeds, login:
     assert 'id="export-csv"' in html and 'id="export-xlsx"' not in html
     assert client.get(reverse("intel:hit_export"), {"batch": feeds.march.pk, "format": "xlsx"}).status_code == 400
     assert client.get(reverse("intel:hit_export"), {"batch": feeds.april.pk, "format": "xlsx"}).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-1e400", "1.5", "0"])
+def test_a_batch_id_no_database_holds_is_a_filter_error(feeds: Feeds, login: Any, api_as: Any, value: str) -> None:
+    client = login(feeds.users[Role.SOC_ANALYST])
+    for url in (reverse("intel:hit_list"), reverse("intel:address_list")):
+        html = page(client, url, batch=value)
+        assert 'class="invalid-feedback d-block"' in html and 'id="total">0<' not in html
+    assert client.get(reverse("intel:hit_export"), {"batch": value}).status_code == 400
+    assert api_as(feeds.users[Role.SOC_ANALYST]).get(reverse("hit-list"), {"batch": value}).status_code == 400
