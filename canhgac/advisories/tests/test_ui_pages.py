@@ -216,3 +216,18 @@ def test_chart_coordinates_are_not_localised(exposed: Any, users: Any, client: A
     charts = re.findall(r'<svg class="w-100 h-auto progress-chart".*?</svg>', html, re.S)
     coordinates = re.findall(r' (?:x|y|width|height)="([^"]*)"', "".join(charts))
     assert coordinates and all(re.fullmatch(r"\d+(\.\d+)?", value) for value in coordinates), coordinates
+
+
+def test_the_priority_sort_turns_round_and_back(exposed: Any, users: Any, console: Any) -> None:
+    soc = console(users[Role.SOC_ANALYST])
+
+    def order(**query: str) -> list[str]:
+        html = soc.get(reverse("advisories:advisory_list"), query).content.decode()
+        return re.findall(r'<div class="small mono text-body-secondary">(CVE-[\d-]+)</div>', html)
+
+    urgent = order()
+    assert urgent[0] == "CVE-2022-22965" and order(sort="priority") == urgent[::-1]
+    assert order() == urgent  # reversing one request's order leaves the next one's alone
+    assert order(sort="-cvss")[-1] == "CVE-2023-37580"  # no score: last
+    html = soc.get(reverse("advisories:advisory_list")).content.decode()
+    assert 'aria-sort="descending">Exploited ▼' in html

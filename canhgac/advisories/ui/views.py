@@ -31,7 +31,6 @@ from canhgac.advisories.models import (
     Vulnerability,
 )
 from canhgac.advisories.querysets import (
-    PRIORITY_ORDER,
     affected_advisories,
     concerns,
     concerns_vulnerability,
@@ -57,10 +56,15 @@ from canhgac.findings.ui.views import is_overdue
 
 SHOWN = 200
 """Rows of a detail page's tables; the export has them all."""
-SORTS: dict[str, Any] = {"priority": PRIORITY_ORDER, "published": [F("published").desc(nulls_last=True)],
-                         "cvss": [F("top_cvss").desc(nulls_last=True)],
-                         "deadline": [F("deadline").asc(nulls_last=True)], "exposures": [F("exposure_count").desc()],
-                         "source": ["source", "source_id"], "title": ["title"], "reference": ["reference"]}
+SORTS: dict[str, Any] = {
+    "priority": [F("exploited").asc(), F("internet_facing").asc(), F("security_level").asc(nulls_first=True),
+                 F("top_cvss").asc(nulls_first=True)],
+    "published": [F("published").asc(nulls_first=True)], "cvss": [F("top_cvss").asc(nulls_first=True)],
+    "deadline": [F("deadline").asc(nulls_last=True)], "exposures": [F("exposure_count").asc()],
+    "source": [F("source").asc(), F("source_id").asc()], "title": [F("title").asc()],
+    "reference": [F("reference").asc()],
+}
+"""Each column in ascending order; ``-column`` reverses it. The lists open on ``-priority``: the most urgent first."""
 
 
 class AdvisoryConsoleFilterSet(AdvisoryFilterSet):
@@ -93,11 +97,15 @@ class PriorityListView(ScopedListView):
         """The units whose exposures the figures count (``None``: all the user may see)."""
         return None
 
+    def current_sort(self) -> str:
+        wanted = self.request.GET.get("sort", "")
+        return wanted if wanted.lstrip("-") in self.sortable else "-priority"
+
     def ordering_fields(self) -> list[Any]:
         sort = self.current_sort()
-        order = SORTS[sort.lstrip("-")]
+        order = [item.copy() for item in SORTS[sort.lstrip("-")]]  # reversing one changes it: never the shared one
         if sort.startswith("-"):
-            order = [item.reverse_ordering() if hasattr(item, "reverse_ordering") else f"-{item}" for item in order]
+            order = [item.reverse_ordering() for item in order]
         return [*order, "-id"]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
