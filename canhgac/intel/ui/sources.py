@@ -34,14 +34,14 @@ from canhgac.intel.services.mispfeed import MISP_FEED
 from canhgac.intel.services.pulling import PULL_JOB, interval_text, next_due, parse_interval, queue_pull, save_source
 
 
-class IntervalField(forms.CharField):
+class IntervalField(forms.Field):
     """A pull interval as people write it: ``30m``, ``6h``, ``1d``, ``1w``."""
 
     def prepare_value(self, value: Any) -> Any:
         return interval_text(value) if isinstance(value, datetime.timedelta) else value
 
     def to_python(self, value: Any) -> datetime.timedelta | None:
-        text = super().to_python(value)
+        text = str(value or "").strip()
         if not text:
             return None
         try:
@@ -84,7 +84,7 @@ class FeedSourceForm(ConsoleModelForm):
 
 
 class SourceListView(ScopedListView):
-    model = FeedSource
+    model = FeedSource  # type: ignore[misc]
     template_name = "intel/source_list.html"
     page_title = gettext_lazy("Feed sources")
     sortable = {"name": "name", "pulled": "pulled_at"}
