@@ -15,13 +15,16 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from canhgac.core.scoping import ScopedQuerySet, ScopePolicy
+
+PHONE = RegexValidator(r"\A\+?[0-9][0-9 .()-]{5,38}\Z", _("Write a phone number: digits, spaces, dots, dashes, "
+                                                       "brackets, and a leading + for an international number."))
 
 
 class ShiftPattern(models.TextChoices):
@@ -82,7 +85,8 @@ class DutyPerson(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("console account"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="duty_people")
     name = models.CharField(_("name"), max_length=150)
-    phone = models.CharField(_("phone"), max_length=40)
+    phone = models.CharField(_("phone"), max_length=40, validators=[PHONE],
+                             help_text=_("The number to call on duty, e.g. 0912 345 678 or +84 912 345 678."))
     email = models.EmailField(_("e-mail"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     feed_token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)

@@ -162,3 +162,14 @@ def test_a_night_shift_after_midnight_is_shown_on_its_days_page(client: Any, use
     client.force_login(users[Role.SOC_ADMIN])
     page = client.get(reverse("duty:roster_detail", kwargs={"pk": roster.pk}))
     assert running in page.context["shifts"]
+
+
+@pytest.mark.parametrize("phone", ["javascript:alert(1)", "<b>0912</b>", "12", "0912\n345678", "x" * 41])
+def test_a_phone_that_is_no_number_is_refused(client: Any, users: dict, province: Any, phone: str) -> None:
+    client.force_login(users[Role.UNIT_OFFICER])
+    page = client.post(reverse("duty:person_create"), {"unit": province.own_unit.pk, "name": "An", "phone": phone,
+                                                       "active": "on"})
+    assert page.status_code == 200 and "phone" in page.context["form"].errors
+    ok = client.post(reverse("duty:person_create"), {"unit": province.own_unit.pk, "name": "An",
+                                                     "phone": "+84 912 345 678", "active": "on"})
+    assert ok.status_code == 302
