@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from canhgac.constituency.ui.editing import attach_errors
 from canhgac.core.access import CHANGE, may
 from canhgac.core.models import Job
 from canhgac.core.scoping import get_scoped_or_404
@@ -73,14 +74,6 @@ class FeedSourceForm(ConsoleModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["name"].disabled = True  # batches and the CLI name the source: it is not renamed
-
-    def add_refusal(self, refusal: ValidationError) -> None:
-        """The service's refusal, each message at its field when the form has it."""
-        if not hasattr(refusal, "error_dict"):
-            self.add_error(None, refusal)
-            return
-        for field, errors in refusal.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
 
 class SourceListView(ScopedListView):
@@ -136,7 +129,7 @@ class SourceFormView(ConsoleView, View):
             try:
                 source = save_source(form.instance)
             except ValidationError as refusal:
-                form.add_refusal(refusal)
+                attach_errors(form, refusal)
             else:
                 messages.success(request, _("Source %(name)s saved.") % {"name": source.name})
                 return HttpResponseRedirect(reverse("intel:source_list"))
