@@ -5,7 +5,8 @@ The registry's netblocks are loaded once per batch into flat, sorted integer tab
 intervals, each owned by the most specific block covering it (or by nobody). An address is one ``bisect`` away from
 its owner; IPv4 addresses, the bulk of any list, first go through a dictionary of the /24s the province holds,
 which C code evaluates for a whole chunk at a time, so that the ~70 % of a national list outside the province costs
-almost nothing. Only hits become Python objects.
+almost nothing. Hits of single addresses listed without extra fields (a monthly list is little else) are kept by
+C loops in a few dictionaries, with no Python object per hit; only the others become :class:`Listing` objects.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import socket
 import sys
 from array import array
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import compress, repeat
+from operator import and_, attrgetter, lshift, or_, rshift
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -247,16 +250,120 @@ class Tally:
                               % {"count": REFUSE_INVALID_AFTER}, {"invalid_lines": self.invalid_lines[:20]})
 
 
+class PlainHits:
+    """Single IPv4 addresses listed without extra fields, the bulk of a monthly list: dictionaries that C loops fill
+    a chunk at a time (address → its owner, its text, how often listed), with no Python object per hit."""
+
+    __slots__ = ("counts", "owners", "texts")
+
+    def __init__(self) -> None:
+        self.owners: dict[int, int] = {}
+        """Address → its owner (an index into :attr:`NetblockIndex.owners`)."""
+        self.texts: dict[int, str] = {}
+        self.counts: Counter[int] = Counter()
+
+    def __len__(self) -> int:
+        return len(self.owners)
+
+    def add_many(self, values: list[int], owners: list[int], texts: list[str]) -> None:
+        self.owners.update(zip(values, owners, strict=True))
+        self.texts.update(zip(values, texts, strict=True))  # inet_pton takes only canonical text: one per address
+        self.counts.update(values)
+
+    def add(self, value: int, owner: int, text: str) -> None:
+        self.owners.setdefault(value, owner)
+        self.texts.setdefault(value, text)
+        self.counts[value] += 1
+
+    def pop(self, value: int) -> int:
+        """Forget ``value`` (it becomes a :class:`Listing`); how often it was listed so far."""
+        if self.owners.pop(value, None) is None:
+            return 0
+        del self.texts[value]
+        return self.counts.pop(value)
+
+
+class Matches:
+    """The hits of one file: the plain ones (:class:`PlainHits`) and the others (:class:`Listing`)."""
+
+    def __init__(self, index: NetblockIndex, assets: dict[tuple[int, int], tuple[int, int]],
+                 listings: dict[tuple[int, int, int, int], Listing], plain: PlainHits):
+        self.index, self.assets, self.listings, self.plain = index, assets, listings, plain
+        self._unit_of = [owner.unit_id if owner else 0 for owner in index.owners]
+
+    def __len__(self) -> int:
+        return len(self.listings) + len(self.plain)
+
+    def unit_ids(self) -> set[int]:
+        units = set(map(self._unit_of.__getitem__, set(self.plain.owners.values())))
+        return units | {listing.unit_id for listing in self.listings.values()}
+
+    def sorted_listings(self) -> list[Listing]:
+        return sorted(self.listings.values(), key=attrgetter("unit_id", "version", "first"))
+
+    def plain_columns(self) -> PlainColumns:
+        """The plain hits as columns in (unit, address) order, the order of the hits' index."""
+        plain = self.plain
+        units = map(self._unit_of.__getitem__, plain.owners.values())
+        keys = sorted(map(or_, map(lshift, units, repeat(32)), plain.owners))
+        values = list(map(and_, keys, repeat(0xFFFFFFFF)))
+        assets = self._plain_assets()
+        return PlainColumns(
+            units=list(map(rshift, keys, repeat(32))), values=values,
+            texts=list(map(plain.texts.__getitem__, values)),
+            blocks=list(map(self._block_of().__getitem__, map(plain.owners.__getitem__, values))),
+            assets=list(map(assets.get, values)), occurrences=list(map(plain.counts.__getitem__, values)))
+
+    def _block_of(self) -> list[str]:
+        return [owner.block if owner else "" for owner in self.index.owners]
+
+    def _plain_assets(self) -> dict[int, int]:
+        """Address → the asset holding it, when that asset is in the unit the address matched to."""
+        owners = self.plain.owners
+        found: dict[int, int] = {}
+        for (version, address), (asset_id, unit_id) in self.assets.items():
+            if version == 4 and address in owners and self._unit_of[owners[address]] == unit_id:
+                found[address] = asset_id
+        return found
+
+    def as_listings(self) -> dict[tuple[int, int, int, int], Listing]:
+        """Every hit as a :class:`Listing` (for tests and small lists; storing reads the columns)."""
+        merged = dict(self.listings)
+        columns = self.plain_columns()
+        for unit_id, value, text, block, asset_id, occurrences in zip(
+                columns.units, columns.values, columns.texts, columns.blocks, columns.assets, columns.occurrences,
+                strict=True):
+            listing = Listing(Owner(0, unit_id, block), 4, value, value, text)
+            listing.asset_id, listing.occurrences = asset_id, occurrences
+            merged[(unit_id, 4, value, value)] = listing
+        return merged
+
+
+@dataclass
+class PlainColumns:
+    units: list[int]
+    values: list[int]
+    texts: list[str]
+    blocks: list[str]
+    assets: list[int | None]
+    occurrences: list[int]
+
+
 class Matcher:
-    """Takes a parser's chunks, counts them and keeps the hits, aggregated per (unit, indicator)."""
+    """Takes a parser's chunks, counts them and keeps the hits, aggregated per (unit, indicator): single IPv4
+    addresses without extra fields as :class:`PlainHits`, the others as :class:`Listing` objects."""
 
     def __init__(self, index: NetblockIndex, assets: dict[tuple[int, int], tuple[int, int]]):
         self.index = index
         self.assets = assets
         self.tally = Tally()
-        self.hits: dict[tuple[int, int, int, int], Listing] = {}
+        self.listings: dict[tuple[int, int, int, int], Listing] = {}
+        self.plain = PlainHits()
         self.seen4: set[int] = set()
         self.seen_blocks: set[tuple[int, int, int]] = set()
+        self._single4_listed = False
+        """Whether some single IPv4 address is a :class:`Listing` (listed with extra fields): then every chunk
+        takes the path that looks each hit up, so that an address is never both plain and a Listing."""
 
     @staticmethod
     def load_assets() -> dict[tuple[int, int], tuple[int, int]]:
@@ -264,6 +371,14 @@ class Matcher:
         rows = AssetAddress.objects.order_by("-asset_id").values_list("version", "key", "asset_id", "asset__unit_id")
         return {(version, int(key, 16)): (asset_id, unit_id)
                 for version, key, asset_id, unit_id in rows.iterator(chunk_size=5000)}
+
+    def matches(self) -> Matches:
+        return Matches(self.index, self.assets, self.listings, self.plain)
+
+    @property
+    def hits(self) -> dict[tuple[int, int, int, int], Listing]:
+        """Every hit as a :class:`Listing`, keyed by (unit, version, first, last)."""
+        return self.matches().as_listings()
 
     def add(self, chunk: Chunk, parser: FeedParser) -> None:
         tally = self.tally
@@ -289,30 +404,64 @@ class Matcher:
         new = len(seen) - before
         tally.valid += len(values)
         tally.duplicates += len(values) - new
-        hits_before = len(self.hits)
+        owners = self._owners4(values)
+        if chunk.rows is None and not self._single4_listed:
+            matched = self._add_plain(values, owners, chunk.texts)
+        else:
+            matched = self._add_ipv4_listings(values, owners, chunk, parser)
+        tally.matched += matched
+        tally.outside += new - matched
+
+    def _owners4(self, values: array[int]) -> list[int | None]:
         table = self.index.slash24
         if table is None:
-            owners = [self.index.owner_of(4, value) for value in values]
-        else:
-            owners = list(map(table.get, map(int.__rshift__, values, repeat(8))))  # type: ignore[arg-type]
-        hits, owner_list, texts, rows = self.hits, self.index.owners, chunk.texts, chunk.rows
+            return [self.index.owner_of(4, value) for value in values]
+        return list(map(table.get, map(int.__rshift__, values, repeat(8))))  # type: ignore[arg-type]
+
+    def _add_plain(self, values: array[int], owners: list[int | None], texts: list[str]) -> int:
+        """The plain path: whole-chunk C loops; only addresses in /24s shared by several blocks are looked up one
+        by one. Returns how many addresses were new hits."""
+        found: list[int] = list(compress(owners, owners))  # type: ignore[arg-type]
+        hit_values, hit_texts = list(compress(values, owners)), list(compress(texts, owners))
+        if MIXED in found:
+            owner_of = self.index.owner_of
+            for position in compress(range(len(found)), map(MIXED.__eq__, found)):
+                found[position] = owner_of(4, hit_values[position])
+            hit_values, hit_texts = list(compress(hit_values, found)), list(compress(hit_texts, found))
+            found = list(compress(found, found))
+        before = len(self.plain)
+        self.plain.add_many(hit_values, found, hit_texts)
+        return len(self.plain) - before
+
+    def _add_ipv4_listings(self, values: array[int], owners: list[int | None], chunk: Chunk,
+                           parser: FeedParser) -> int:
+        """Hits one by one, for chunks whose rows may say more than the address: a hit with extra fields becomes
+        a :class:`Listing`, one without stays plain."""
+        hits_before = len(self.listings) + len(self.plain)
+        owner_list, texts, rows = self.index.owners, chunk.texts, chunk.rows
         for position in compress(range(len(values)), owners):
             value, owner = values[position], owners[position]
             if owner == MIXED:
                 owner = self.index.owner_of(4, value)
                 if not owner:
                     continue
-            found = owner_list[owner]
-            key = (found.unit_id, 4, value, value)  # type: ignore[union-attr]
-            hit = hits.get(key)
-            if hit is None:
-                hit = hits[key] = self._new_hit(found, 4, value, value, texts[position])  # type: ignore[arg-type]
+            extra = NO_EXTRA if rows is None else parser.extra_of(rows[position])
+            if extra is NO_EXTRA:
+                self._add_plain_one(owner, value, texts[position])  # type: ignore[arg-type]
+                continue
+            hit = self._listing(owner_list[owner], 4, value, value, texts[position])  # type: ignore[arg-type,index]
             hit.occurrences += 1
-            if rows is not None:
-                hit.absorb(parser.extra_of(rows[position]))
-        matched = len(self.hits) - hits_before
-        tally.matched += matched
-        tally.outside += new - matched
+            hit.absorb(extra)
+        return len(self.listings) + len(self.plain) - hits_before
+
+    def _add_plain_one(self, owner_index: int, value: int, text: str) -> None:
+        """One more listing of a single IPv4 address without extra fields: plain, unless it is a Listing already."""
+        if self._single4_listed:
+            listing = self.listings.get((self.index.owners[owner_index].unit_id, 4, value, value))  # type: ignore[union-attr]
+            if listing is not None:
+                listing.occurrences += 1
+                return
+        self.plain.add(value, owner_index, text)
 
     def _add_one_by_one(self, chunk: Chunk, parser: FeedParser) -> None:
         tally, lines = self.tally, chunk.lines
@@ -347,13 +496,23 @@ class Matcher:
              parser: FeedParser) -> None:
         owner = self.index.owners[owner_index]
         assert owner is not None
-        key = (owner.unit_id, version, first, last)
-        hit = self.hits.get(key)
-        if hit is None:
-            hit = self.hits[key] = self._new_hit(owner, version, first, last, label)
+        extra = NO_EXTRA if chunk.rows is None else parser.extra_of(chunk.rows[position])
+        if version == 4 and first == last and extra is NO_EXTRA:
+            self._add_plain_one(owner_index, first, label)
+            return
+        hit = self._listing(owner, version, first, last, label)
         hit.occurrences += 1
-        if chunk.rows is not None:
-            hit.absorb(parser.extra_of(chunk.rows[position]))
+        hit.absorb(extra)
+
+    def _listing(self, owner: Owner, version: int, first: int, last: int, label: str) -> Listing:
+        key = (owner.unit_id, version, first, last)
+        hit = self.listings.get(key)
+        if hit is None:
+            hit = self.listings[key] = self._new_hit(owner, version, first, last, label)
+            if version == 4 and first == last:
+                self._single4_listed = True
+                hit.occurrences = self.plain.pop(first)  # listed plain before: one hit, counted once
+        return hit
 
     def _new_hit(self, owner: Owner, version: int, first: int, last: int, label: str) -> Listing:
         hit = Listing(owner, version, first, last, label)

@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
-from canhgac.intel.matching import Listing, Matcher, NetblockIndex, Tally
+from canhgac.intel.matching import Listing, Matcher, Matches, NetblockIndex, Tally
 from canhgac.intel.models import FeedBatch, FeedSource
 from canhgac.intel.parsers import FeedParser, choose_parser
 from canhgac.intel.reading import FeedRefused, TextSource, open_feed
@@ -29,7 +29,12 @@ Progress = Callable[[int, int], None]
 class Reading:
     parser: FeedParser
     tally: Tally
-    hits: dict[Any, Listing]
+    matches: Matches
+
+    @property
+    def hits(self) -> dict[Any, Listing]:
+        """Every hit as a :class:`Listing` (a view for tests and small lists)."""
+        return self.matches.as_listings()
 
 
 def read_feed(raw: BinaryIO, filename: str, size: int, *, format_name: str | None = None,
@@ -46,7 +51,7 @@ def read_feed(raw: BinaryIO, filename: str, size: int, *, format_name: str | Non
         if opened.compression:
             parser.metadata["compression"] = opened.compression
     judge(matcher.tally)
-    return Reading(parser, matcher.tally, matcher.hits)
+    return Reading(parser, matcher.tally, matcher.matches())
 
 
 def judge(tally: Tally) -> None:
@@ -95,7 +100,7 @@ def ingest_feed(raw: BinaryIO, received: BatchFile, source: FeedSource, *, forma
                         progress=progress)
     read_at = time.perf_counter()
     try:
-        batch = store_batch(source, received, reading.tally, reading.hits, format_name=reading.parser.name,
+        batch = store_batch(source, received, reading.tally, reading.matches, format_name=reading.parser.name,
                             complete=reading.parser.complete_list, metadata=reading.parser.metadata, user=user,
                             job_id=job_id)
     except IntegrityError:

@@ -171,7 +171,7 @@ def test_a_failure_while_storing_leaves_nothing_behind(province, users, monkeypa
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(storing, "open_or_refresh_findings", broken)
+    monkeypatch.setattr(storing, "open_or_refresh_findings_from", broken)
     job = run(b"203.113.0.1\n", users[Role.SOC_ADMIN])
     assert job.state == JobState.FAILED and "disk full" in job.error
     assert not FeedBatch.objects.exists() and not Hit.objects.exists() and not Finding.objects.exists()
