@@ -155,3 +155,35 @@ def test_anything_else_is_refused_with_a_reason(text: str) -> None:
     with pytest.raises(BadIndicator) as refusal:
         parse_indicator(text)
     assert str(refusal.value)
+
+
+def test_an_address_listed_plain_then_with_a_note_is_one_hit_counted_each_time() -> None:
+    first = int(ipaddress.ip_address("203.113.0.0"))
+    matcher = Matcher(index_of(4, [(first, first + 255, 1)]), {(4, first + 5): (77, 1)})
+    parser = PlainParser()
+    texts = ["203.113.0.5", "203.113.0.6"]
+    matcher.add(Chunk(texts, range(1, 3)), parser)  # the plain path: no object per hit
+    matcher.add(Chunk(texts, range(3, 5), rows=["mirai C2", ""]), parser)  # .5 now says more: a Listing
+    matcher.add(Chunk(texts, range(5, 7)), parser)  # and stays one, counted on
+    hits = {hit.label: hit for hit in matcher.hits.values()}
+    assert {label: hit.occurrences for label, hit in hits.items()} == {"203.113.0.5": 3, "203.113.0.6": 3}
+    assert hits["203.113.0.5"].details.other == {"note": "mirai C2"} and hits["203.113.0.6"].details is None
+    assert (hits["203.113.0.5"].asset_id, hits["203.113.0.6"].asset_id) == (77, None)
+    assert (matcher.tally.matched, matcher.tally.duplicates, len(matcher.plain), len(matcher.listings)) == (2, 4, 1, 1)
+
+
+@EXAMPLES
+@given(blocks=registries(4), texts=listings(4), notes=st.lists(st.sampled_from(["", "", "bot"]), min_size=1))
+def test_notes_on_some_lines_change_no_count(blocks, texts, notes):  # type: ignore[no-untyped-def]
+    """Lines with a note take the path that looks each hit up, lines without the plain one; an address listed both
+    ways is still one hit with every listing counted."""
+    index = index_of(4, blocks)
+    matcher = Matcher(index, {})
+    for start in range(0, len(texts), 7):
+        part = texts[start:start + 7]
+        rows = [notes[(start + offset) % len(notes)] for offset in range(len(part))] if start % 14 else None
+        matcher.add(Chunk(part, range(start + 1, start + 1 + len(part)), rows=rows), PlainParser())
+    plain = match(index, texts, 7)
+    assert {key: hit.occurrences for key, hit in matcher.hits.items()} == {
+        key: hit.occurrences for key, hit in plain.hits.items()}
+    assert (matcher.tally.matched, matcher.tally.duplicates) == (plain.tally.matched, plain.tally.duplicates)
