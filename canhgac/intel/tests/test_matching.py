@@ -167,7 +167,8 @@ def test_an_address_listed_plain_then_with_a_note_is_one_hit_counted_each_time()
     matcher.add(Chunk(texts, range(5, 7)), parser)  # and stays one, counted on
     hits = {hit.label: hit for hit in matcher.hits.values()}
     assert {label: hit.occurrences for label, hit in hits.items()} == {"203.113.0.5": 3, "203.113.0.6": 3}
-    assert hits["203.113.0.5"].details.other == {"note": "mirai C2"} and hits["203.113.0.6"].details is None
+    noted = hits["203.113.0.5"].details
+    assert noted is not None and noted.other == {"note": "mirai C2"} and hits["203.113.0.6"].details is None
     assert (hits["203.113.0.5"].asset_id, hits["203.113.0.6"].asset_id) == (77, None)
     assert (matcher.tally.matched, matcher.tally.duplicates, len(matcher.plain), len(matcher.listings)) == (2, 4, 1, 1)
 
