@@ -66,10 +66,11 @@ def scenario(seed: int) -> tuple[list[Observation], datetime.datetime]:
     """Findings in every state, seen and reopened a few times, some on hosts that raise their priority (or whose
     host is known only now); and the observations of a new report covering most of them and new subjects."""
     rng = random.Random(seed)
-    units = [UnitFactory() for _ in range(3)]
-    portal = AssetFactory(unit=units[0], role="web_portal", internet_facing=True)
-    InformationSystemFactory(unit=units[0], security_level=4).assets.add(portal)
-    assets = [portal, AssetFactory(unit=units[1], role="iot"), AssetFactory(unit=units[2], role="database")]
+    units: list[Any] = [UnitFactory() for _ in range(3)]
+    portal: Any = AssetFactory(unit=units[0], role="web_portal", internet_facing=True)
+    system: Any = InformationSystemFactory(unit=units[0], security_level=4)
+    system.assets.add(portal)
+    assets: list[Any] = [portal, AssetFactory(unit=units[1], role="iot"), AssetFactory(unit=units[2], role="database")]
     observations = []
     for number in range(60):
         unit = rng.choice(units)
