@@ -301,8 +301,9 @@ ROUTES: dict[str, Row] = {
     "exposure-list": Row("exposure", "officer_reads_list"),
     "exposure-detail": Row("exposure", "officer_reads"),
     # API: duty (duty/tests/test_api.py)
-    "duty-roster-list": Row("roster", "officer_reads_list"),
-    "duty-roster-detail": Row("roster", "officer_reads"),
+    "duty-roster-list": Row("roster", "officer_edits_list"),
+    "duty-roster-detail": Row("roster", "officer_edits"),
+    "duty-roster-generate": Row("roster", "officer_action"),
     "duty-person-list": Row("dutyperson", "officer_reads_list"),
     "duty-person-detail": Row("dutyperson", "officer_reads"),
     "duty-shift-list": Row("shift", "officer_reads_list"),
@@ -310,6 +311,8 @@ ROUTES: dict[str, Row] = {
     "duty-shift-now": Row(None, "signed_in"),  # scoped like the list: test_api.py
     "duty-assignment-list": Row("assignment", "officer_reads_list"),
     "duty-assignment-detail": Row("assignment", "officer_reads"),
+    "duty-assignment-remove": Row("assignment", "officer_action"),
+    "duty-shift-assign": Row("shift", "officer_action"),
     "duty-assignment-checkin": Row("assignment", "officer_action"),
     "duty-logentry-list": Row("logentry", "officer_edits_list"),
     "duty-logentry-detail": Row("logentry", "officer_reads"),
@@ -519,6 +522,8 @@ def _create_payload(target: str, obj: Any, world: dict[str, Any]) -> dict[str, A
                          "password": "Mật-khẩu-đủ-dài-2026"},
         "token": lambda: {"name": f"t{count}"},
         "logentry": lambda: {"roster": obj.roster_id, "text": f"Kiểm tra {count}"},
+        "roster": lambda: {"unit": unit.pk, "name": f"Trực {count}", "starts_on": "2026-04-30",
+                           "ends_on": "2026-05-01"},
     }
     return payloads[target]() if target in payloads else {}
 

@@ -18,6 +18,7 @@ from canhgac.constituency.tests.factories import (
     NetblockFactory,
 )
 from canhgac.core.access import Role
+from canhgac.duty.tests.factories import RosterFactory
 
 HOSTILE: list[Any] = [
     None, "", " ", "x" * 70_000, "\x00", "<script>alert(1)</script>", "' OR 1=1 --", "😀" * 300, -1, 0,
@@ -34,6 +35,7 @@ ROUTES = {
     "user": lambda province: None,
     "token": lambda province: None,
     "duty-logentry": lambda province: None,
+    "duty-roster": lambda province: RosterFactory(unit=province.own_unit),
 }
 
 

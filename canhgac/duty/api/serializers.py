@@ -8,11 +8,13 @@ from rest_framework import serializers
 
 from canhgac.core.api.base import ScopedModelSerializer
 from canhgac.duty.models import Assignment, DutyAlert, DutyPerson, LogEntry, LogKind, Roster, Shift
-from canhgac.duty.services import add_log_entry
+from canhgac.duty.services import add_log_entry, save_roster
 from canhgac.duty.services.staffing import LOG_TEXT_MAX
 
 
-class RosterSerializer(serializers.ModelSerializer):
+class RosterSerializer(ScopedModelSerializer):
+    """A roster; its shifts are made by ``POST …/generate/`` once its period and pattern are right."""
+
     unit_code = serializers.CharField(source="unit.code", read_only=True, allow_null=True, default=None,
                                       help_text="Empty for the SOC's own roster.")
 
@@ -20,7 +22,10 @@ class RosterSerializer(serializers.ModelSerializer):
         model = Roster
         fields = ["id", "unit", "unit_code", "name", "starts_on", "ends_on", "pattern", "custom_hours",
                   "day_starts_at", "holiday", "check_in_grace", "notes", "created_at"]
-        read_only_fields = fields
+        read_only_fields = ["id", "unit_code", "created_at"]
+
+    def write(self, instance: Any, before: dict[str, Any] | None, extras: dict[str, Any]) -> None:
+        save_roster(instance, before)
 
 
 class DutyPersonSerializer(serializers.ModelSerializer):
@@ -38,6 +43,17 @@ class AssignmentSerializer(serializers.ModelSerializer):
         model = Assignment
         fields = ["id", "shift", "person", "person_name", "person_phone", "checked_in_at"]
         read_only_fields = fields
+
+
+class AssignBodySerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=DutyPerson.objects.all(),
+                                                help_text="A person of the roster's unit.")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        person: Any = fields["person"]
+        person.queryset = DutyPerson.objects.for_user(self.context["request"].user)
+        return fields
 
 
 class ShiftSerializer(serializers.ModelSerializer):

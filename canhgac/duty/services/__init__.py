@@ -2,6 +2,7 @@
 
 from canhgac.duty.services.rosters import (
     GenerateReport,
+    delete_roster,
     generate_shifts,
     person_for_feed_token,
     rotate_feed_token,
@@ -30,6 +31,7 @@ __all__ = [
     "assign_person",
     "cancel_swap",
     "check_in",
+    "delete_roster",
     "detect_duty_gaps",
     "duty_board",
     "generate_shifts",

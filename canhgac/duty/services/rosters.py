@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from canhgac.core.access import Role
-from canhgac.core.audit import build_entry, save_audited, snapshot
+from canhgac.core.audit import build_entry, delete_audited, save_audited, snapshot
 from canhgac.core.models import AuditAction
-from canhgac.duty.models import PATTERN_HOURS, DutyPerson, Roster, Shift, ShiftPattern
+from canhgac.duty.models import PATTERN_HOURS, Assignment, DutyPerson, LogEntry, Roster, Shift, ShiftPattern
 
 MAX_DAYS = 366
 MAX_SHIFTS_PER_DAY = 12
@@ -133,6 +133,14 @@ def generate_shifts(roster: Roster) -> GenerateReport:
             build_entry(AuditAction.UPDATE, roster,
                         {"shifts": [len(existing), len(existing) - len(misfits) + len(new)]}).save()
     return GenerateReport(created=len(new), removed=len(misfits), kept=len(have))
+
+
+def delete_roster(roster: Roster) -> None:
+    """Remove a roster planned by mistake; one with check-ins or a shift log stays on the record."""
+    if LogEntry.objects.filter(roster=roster).exists() or \
+            Assignment.objects.filter(shift__roster=roster, checked_in_at__isnull=False).exists():
+        raise ValidationError(_("This roster has check-ins or a shift log: it stays on the record."))
+    delete_audited(roster)
 
 
 def _local(moment: datetime.datetime) -> str:

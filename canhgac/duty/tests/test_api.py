@@ -70,3 +70,36 @@ def test_hostile_log_entries_never_cause_a_server_error(api_as: Any, users: dict
         assert answer.status_code < 500, (field, str(value)[:30], answer.status_code)
     texts = list(LogEntry.objects.values_list("text", flat=True))
     assert all("\x00" not in text and len(text) <= 5000 for text in texts)  # numbers are taken as their text
+
+
+def test_an_officer_keeps_a_roster_through_the_api(api_as: Any, users: dict, province: Any) -> None:
+    api = api_as(users[Role.UNIT_OFFICER])
+    body = {"unit": province.own_unit.pk, "name": "Trực Tết", "starts_on": "2026-02-16", "ends_on": "2026-02-17",
+            "pattern": "2x12"}
+    created = api.post("/api/duty/rosters/", body, format="json")
+    assert created.status_code == 201
+    roster = created.json()["id"]
+    assert api.post(f"/api/duty/rosters/{roster}/generate/").json() == {"created": 4, "removed": 0, "kept": 0}
+    assert api.post("/api/duty/rosters/", {**body, "unit": province.other_unit.pk}, format="json").status_code == 400
+    assert api.post("/api/duty/rosters/", {**body, "unit": None}, format="json").status_code == 400  # the SOC's
+    bad = api.patch(f"/api/duty/rosters/{roster}/", {"pattern": "custom", "custom_hours": "8, 8"}, format="json")
+    assert bad.status_code == 400 and "custom_hours" in bad.json()
+    shift = api.get("/api/duty/shifts/", {"roster": roster}).json()["results"][0]["id"]
+    person = DutyPersonFactory(unit=province.own_unit)
+    stranger = DutyPersonFactory(unit=province.other_unit)
+    put_on = api.post(f"/api/duty/shifts/{shift}/assign/", {"person": person.pk}, format="json")
+    assert put_on.status_code == 201 and put_on.json()["person_phone"] == person.phone
+    assert api.post(f"/api/duty/shifts/{shift}/assign/", {"person": person.pk},
+                    format="json").status_code == 400  # already on it
+    assert api.post(f"/api/duty/shifts/{shift}/assign/", {"person": stranger.pk},
+                    format="json").status_code == 400  # not one they may see
+    assert api.post(f"/api/duty/assignments/{put_on.json()['id']}/remove/").status_code == 204
+    assert api_as(users[Role.AUDITOR]).post(f"/api/duty/rosters/{roster}/generate/").status_code == 403
+    assert api.delete(f"/api/duty/rosters/{roster}/").status_code == 204
+
+
+def test_a_roster_with_a_log_is_not_deleted(api_as: Any, users: dict, running: dict) -> None:
+    roster = running["own"].shift.roster
+    LogEntry.objects.create(roster=roster, text="Bình thường")
+    answer = api_as(users[Role.SOC_ADMIN]).delete(f"/api/duty/rosters/{roster.pk}/")
+    assert answer.status_code == 400 and "stays on the record" in str(answer.json())
