@@ -178,12 +178,13 @@ def refresh_statistics(*models_written: type[models.Model]) -> None:
 
 def rows_by_keys(model: type[models.Model], key_field: str, keys: Sequence[Any], field_names: Sequence[str],
                  **equal: Any) -> Iterator[tuple[Any, ...]]:
-    """The ``field_names`` of the rows whose ``key_field`` is one of ``keys`` (and whose other fields equal
-    ``equal``), each key looked up through the index however fresh the table is.
+    """The ``field_names`` of the row whose ``key_field`` is each of ``keys`` (and whose other fields equal
+    ``equal``: together they must identify one row), each key looked up through the index however fresh the table.
 
-    PostgreSQL joins ``unnest(keys)``: asked ``source = 'cve5' AND source_id IN (500 values)`` of a table filled in
-    the current transaction, its planner (no statistics yet) read every ``cve5`` row for each such query — 230 s of
-    a 250,000-record import. SQLite gets ``IN`` lists of 500 keys."""
+    Asked ``source = 'cve5' AND source_id IN (500 values)`` of a table filled in the current transaction,
+    PostgreSQL's planner (no statistics yet) read every ``cve5`` row for each such query — 230 s of a 250,000-record
+    import — and a join with ``unnest(keys)`` became a hash join over the whole table too. A ``LATERAL`` look-up of
+    one row per key leaves it only the index. SQLite gets ``IN`` lists of 500 keys."""
     if connection.vendor != "postgresql":
         for start in range(0, len(keys), 500):
             queryset = model._default_manager.filter(**equal, **{f"{key_field}__in": keys[start:start + 500]})
@@ -193,10 +194,10 @@ def rows_by_keys(model: type[models.Model], key_field: str, keys: Sequence[Any],
     key = meta.get_field(key_field)
     array = "bigint[]" if isinstance(key, models.IntegerField | models.AutoField | models.ForeignKey) else "text[]"
     column = quote(str(key.column))  # type: ignore[union-attr]
-    selected = ", ".join(f"t.{quote(str(meta.get_field(name).column))}" for name in field_names)  # type: ignore[union-attr]
-    conditions = "".join(f" AND t.{quote(str(meta.get_field(name).column))} = %s" for name in equal)  # type: ignore[union-attr]
-    sql = (f"SELECT {selected} FROM unnest(%s::{array}) AS k(value) JOIN {quote(meta.db_table)} AS t "  # noqa: S608
-           f"ON t.{column} = k.value{conditions}")
+    selected = ", ".join(quote(str(meta.get_field(name).column)) for name in field_names)  # type: ignore[union-attr]
+    conditions = "".join(f" AND {quote(str(meta.get_field(name).column))} = %s" for name in equal)  # type: ignore[union-attr]
+    sql = (f"SELECT t.* FROM unnest(%s::{array}) AS k(value), LATERAL (SELECT {selected} "  # noqa: S608
+           f"FROM {quote(meta.db_table)} WHERE {column} = k.value{conditions} LIMIT 1) AS t")
     with connection.cursor() as cursor:
         for start in range(0, len(keys), 10_000):
             cursor.execute(sql, [list(keys[start:start + 10_000]), *equal.values()])
