@@ -15,11 +15,13 @@ from canhgac.accounts.tests.factories import UserFactory
 from canhgac.constituency.tests.factories import ContactFactory, UnitFactory
 from canhgac.core import jobs
 from canhgac.core.access import Role
-from canhgac.core.models import JobState
-from canhgac.directives.jobs import start_distribution
+from canhgac.core.models import Job, JobState
+from canhgac.directives.jobs import STALE_AFTER, sending_is_stuck, start_distribution
 from canhgac.directives.models import Directive, DirectiveState, Recipient, TaskReport
 from canhgac.directives.planning import parse_plan
 from canhgac.directives.services import create_directive, distribute_directive
+from canhgac.directives.services.distributing import NOTICE_KIND, make_copies, notice_contents, resolve_recipients
+from canhgac.notifications.services import prepare_notices
 from canhgac.letters.tests.test_letters import assert_in_order, pdf_text
 from canhgac.notifications.models import Delivery, DeliveryChannel, Notice
 
@@ -128,3 +130,57 @@ def test_a_sent_directive_no_longer_changes(directive: Directive, soc) -> None: 
     directive.refresh_from_db()
     with pytest.raises(ValidationError):
         update_directive(soc, directive, {"subject": "khác"}, parse_plan(PLAN))
+
+
+def crash_midway(directive: Directive, soc, started: datetime.datetime) -> int:  # type: ignore[no-untyped-def]
+    """What a server restart leaves: the job claimed by a worker that died after making every copy and the first
+    unit's notice; the directive "being sent". The job's id."""
+    job = start_distribution(directive, soc)
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=started)
+    plan = resolve_recipients(directive)
+    make_copies(directive, plan)
+    first = min(plan)
+    prepare_notices(NOTICE_KIND, str(directive.pk), {first: notice_contents(directive, {first: plan[first]}, ())[first]})
+    return job.pk
+
+
+def test_a_sending_the_server_dropped_midway_is_sent_again_and_nothing_twice(directive: Directive, soc) -> None:  # type: ignore[no-untyped-def]
+    units = [UnitFactory(kind="department"), UnitFactory(kind="department"), UnitFactory(kind="telecom")]
+    for unit in units:
+        ContactFactory(unit=unit, email=f"antt@{unit.code.lower()}.example.gov.vn", focal_point=True)
+    now = timezone.now()
+    dead = crash_midway(directive, soc, started=now - datetime.timedelta(minutes=5))
+    directive.refresh_from_db()
+    assert directive.state == DirectiveState.DISTRIBUTING and Notice.objects.count() == 1
+    with pytest.raises(ValidationError):
+        start_distribution(directive, soc)  # still recent: it may be running
+    Job.objects.filter(pk=dead).update(started_at=now - STALE_AFTER - datetime.timedelta(minutes=1))
+    assert sending_is_stuck(directive)
+
+    again = start_distribution(directive, soc)
+    assert Job.objects.get(pk=dead).state == JobState.FAILED
+    finished = jobs.execute(again.pk)
+    assert finished.state == JobState.SUCCEEDED, finished.error
+    assert finished.result["created"] == 2 and finished.result["already_notified"] == 1
+    directive.refresh_from_db()
+    assert directive.state == DirectiveState.SENT and not sending_is_stuck(directive)
+    for unit in units:
+        assert Recipient.objects.filter(directive=directive, unit=unit).count() == 1
+        assert Notice.objects.filter(unit=unit, kind=NOTICE_KIND).count() == 1
+        assert Delivery.objects.filter(notice__unit=unit, channel=DeliveryChannel.EMAIL).count() == 1
+    assert TaskReport.objects.count() == 2 + 2 + 1
+    with pytest.raises(ValidationError):
+        start_distribution(directive, soc)  # sent: nothing to recover
+
+
+@pytest.mark.parametrize("ending", ["failed", "gone"])
+def test_a_sending_whose_job_failed_or_is_gone_may_start_again(directive: Directive, soc, ending: str) -> None:  # type: ignore[no-untyped-def]
+    UnitFactory(kind="department")
+    dead = crash_midway(directive, soc, started=timezone.now())
+    if ending == "failed":
+        Job.objects.filter(pk=dead).update(state=JobState.FAILED)
+    else:
+        Job.objects.filter(pk=dead).delete()
+    finished = jobs.execute(start_distribution(directive, soc).pk)
+    assert finished.state == JobState.SUCCEEDED, finished.error
+    assert Notice.objects.count() == 1 and Recipient.objects.count() == 1

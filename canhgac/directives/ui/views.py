@@ -28,7 +28,7 @@ from canhgac.core.ui.forms import style_widgets
 from canhgac.core.ui.views import ConsoleView, ScopedDetailView, ScopedListView
 from canhgac.directives import exporting
 from canhgac.directives.filtersets import DirectiveFilterSet, RecipientFilterSet
-from canhgac.directives.jobs import start_distribution
+from canhgac.directives.jobs import sending_is_stuck, start_distribution
 from canhgac.directives.models import Directive, DirectiveState, ReportState, TaskReport
 from canhgac.directives.planning import format_plan, preset_choices
 from canhgac.directives.querysets import copies_of, states_by_copy, summary, tasks_of
@@ -143,7 +143,8 @@ class DirectiveDetailView(ScopedDetailView):
             tasks=task_texts(tasks, directive), groups=directive.groups.prefetch_related("units"),
             contacts=directive.contacts.order_by("organisation", "name"),
             summary=summary(directive, user) if directive.state != DirectiveState.DRAFT else None,
-            may_change=may(user, CHANGE, Directive), is_draft=directive.state == DirectiveState.DRAFT)
+            may_change=may(user, CHANGE, Directive), is_draft=directive.state == DirectiveState.DRAFT,
+            stuck=sending_is_stuck(directive))
         return context
 
 
