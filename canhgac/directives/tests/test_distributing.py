@@ -21,9 +21,9 @@ from canhgac.directives.models import Directive, DirectiveState, Recipient, Task
 from canhgac.directives.planning import parse_plan
 from canhgac.directives.services import create_directive, distribute_directive
 from canhgac.directives.services.distributing import NOTICE_KIND, make_copies, notice_contents, resolve_recipients
-from canhgac.notifications.services import prepare_notices
 from canhgac.letters.tests.test_letters import assert_in_order, pdf_text
 from canhgac.notifications.models import Delivery, DeliveryChannel, Notice
+from canhgac.notifications.services import prepare_notices
 
 PLAN = """## Các sở, ban, ngành
 kinds: department
@@ -140,7 +140,8 @@ def crash_midway(directive: Directive, soc, started: datetime.datetime) -> int: 
     plan = resolve_recipients(directive)
     make_copies(directive, plan)
     first = min(plan)
-    prepare_notices(NOTICE_KIND, str(directive.pk), {first: notice_contents(directive, {first: plan[first]}, ())[first]})
+    contents = notice_contents(directive, {first: plan[first]}, ())
+    prepare_notices(NOTICE_KIND, str(directive.pk), contents)
     return job.pk
 
 
