@@ -48,6 +48,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Django secret key. Empty: a random key is generated once and kept in the data dir."),
     Setting("CANHGAC_DEBUG", bool, False, "Debug mode. Never in production."),
     Setting("CANHGAC_ALLOWED_HOSTS", list, ["127.0.0.1", "localhost"], "Comma-separated host names served."),
+    Setting("CANHGAC_SITE_URL", str, "http://127.0.0.1:8000",
+            "Public address of the console, e.g. https://canhgac.example.gov.vn: the links in e-mailed notices."),
     Setting("CANHGAC_SECURE_COOKIES", bool, False,
             "Send session and CSRF cookies only over HTTPS. Turn on behind TLS (production)."),
     Setting("CANHGAC_TIME_ZONE", str, "Asia/Ho_Chi_Minh", "Time zone for display and schedules."),

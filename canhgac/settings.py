@@ -233,6 +233,8 @@ EMAIL_HOST_PASSWORD = config.value("CANHGAC_SMTP_PASSWORD")
 EMAIL_USE_TLS = config.value("CANHGAC_SMTP_STARTTLS")
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = config.value("CANHGAC_SMTP_FROM")
+# Links in e-mailed notices are absolute: SITE_URL + the page's path (notifications.content.console_link).
+SITE_URL = config.value("CANHGAC_SITE_URL")
 
 LOGGING = {
     "version": 1,
