@@ -40,7 +40,14 @@ from canhgac.intel.warning_letters import (
     letter_attachments,
     letters_operator,
 )
-from canhgac.notifications.content import LETTER_LANGUAGE, Attachment, NoticeContent, SourceRef, render_notice
+from canhgac.notifications.content import (
+    LETTER_LANGUAGE,
+    Attachment,
+    NoticeContent,
+    SourceRef,
+    console_link,
+    render_notice,
+)
 from canhgac.notifications.models import Notice, NoticeAttachment
 from canhgac.notifications.services import PreparedNotices, prepare_notices
 
@@ -150,7 +157,7 @@ def warning_content(batch: FeedBatch, unit: Unit, listings: list[Listing],
     """One unit's message (Vietnamese, as every letter) with its CSV, then its official letter when given."""
     context = {"batch": batch, "source": batch.source, "unit": unit, "listings": listings[:SHOWN_IN_TEXT],
                "count": len(listings), "more": max(0, len(listings) - SHOWN_IN_TEXT),
-               "category": FeedCategory(batch.source.category).label}
+               "category": FeedCategory(batch.source.category).label, "link": console_link("findings:finding_list")}
     attachment = Attachment(attachment_name(batch, unit), "text/csv", listings_csv(listings))
     return render_notice(TEMPLATE, context, (attachment, *letter))
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.template import Context, TemplateDoesNotExist, engines
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 LETTER_LANGUAGE = "vi"
@@ -66,3 +68,9 @@ def render_notice(prefix: str, context: dict[str, Any], attachments: tuple[Attac
 def render_text(name: str, context: dict[str, Any]) -> str:
     template = engines["django"].get_template(name).template  # type: ignore[attr-defined]
     return template.render(Context(context, autoescape=False))
+
+
+def console_link(viewname: str, *args: Any) -> str:
+    """The absolute address of a console page, for the e-mail bodies of notices: every producer builds its links
+    here, from ``CANHGAC_SITE_URL`` (an e-mail has no page to be relative to)."""
+    return settings.SITE_URL.rstrip("/") + reverse(viewname, args=args)

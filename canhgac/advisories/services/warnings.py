@@ -29,7 +29,7 @@ from canhgac.advisories.services import import_advisories, load_namer
 from canhgac.constituency.importing.columns import escape
 from canhgac.core.access import ADD, may
 from canhgac.core.models import Channel, Job
-from canhgac.notifications.content import Attachment, SourceRef, render_notice
+from canhgac.notifications.content import Attachment, SourceRef, console_link, render_notice
 from canhgac.notifications.services import PreparedNotices, prepare_notices
 
 MAX_CHOSEN = 5000
@@ -152,7 +152,8 @@ def _notice_row(exposure: Exposure, advisory: Advisory) -> dict[str, Any]:
 
 def _notice_content(advisory: Advisory, rows: list[dict[str, Any]]) -> Any:
     context = {"advisory": advisory, "rows": rows[:NOTICE_ROWS], "more": max(len(rows) - NOTICE_ROWS, 0),
-               "total": len(rows), "assets": len({row["asset"] for row in rows})}
+               "total": len(rows), "assets": len({row["asset"] for row in rows}),
+               "link": console_link("advisories:advisory_detail", advisory.pk)}
     return render_notice(NOTICE_TEMPLATE, context, attachments=(_rows_csv(advisory, rows),))
 
 

@@ -44,6 +44,7 @@ def test_each_unit_hit_gets_one_bundled_notice_once(exposed: Any, users: Any, pr
         "cntt@tt-cntt.example.gov.vn", "daumoi@so-tttt.example.gov.vn"]
     body = next(message for message in messages if "daumoi" in str(message["To"])).get_body(("plain",)).get_content()
     assert "own-app" in body and "CVE-2022-22965" in body and "sub-app" not in body
+    assert f"http://127.0.0.1:8000/advisories/{spring.pk}/" in body.split()  # absolute, from CANHGAC_SITE_URL
     attachment = next(next(message for message in messages if "daumoi" in str(message["To"])).iter_attachments())
     assert attachment.get_filename().endswith("-assets.csv") and "own-app" in attachment.get_content()
 

@@ -38,7 +38,7 @@ from canhgac.core.access import Role, role_of
 from canhgac.core.audit import build_entry, save_audited
 from canhgac.core.models import AuditAction
 from canhgac.core.scoping import visible_unit_ids
-from canhgac.notifications.content import SourceRef, render_notice
+from canhgac.notifications.content import SourceRef, console_link, render_notice
 from canhgac.notifications.services import prepare_notices
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -145,7 +145,8 @@ def publish_bulletin(bulletin: Bulletin, now: datetime.datetime | None = None) -
         build_entry(AuditAction.UPDATE, locked, {"published_at": [None, now.isoformat()],
                                                  "recipients": [0, len(unit_ids)]}).save()
     bulletin.published_at = now
-    content = render_notice("awareness/notice/bulletin", {"bulletin": bulletin})
+    content = render_notice("awareness/notice/bulletin", {
+        "bulletin": bulletin, "link": console_link("awareness:bulletin_detail", bulletin.pk)})
     prepare_notices(NOTICE_KIND, str(bulletin.pk), dict.fromkeys(unit_ids, content),
                     source=SourceRef.of(bulletin), now=now)
     return len(unit_ids)

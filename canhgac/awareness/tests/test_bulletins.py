@@ -86,7 +86,8 @@ def test_attachments_are_named_safely_and_limited() -> None:
     assert "attachments" in refused.value.message_dict
 
 
-def test_publishing_sends_to_the_chosen_kind_once_with_a_notice_each(province: Any) -> None:
+def test_publishing_sends_to_the_chosen_kind_once_with_a_notice_each(province: Any, settings: Any) -> None:
+    settings.SITE_URL = "https://canhgac.example.gov.vn"
     ContactFactory(unit=province.other_unit, email="it@bv.example.gov.vn")
     UnitFactory(kind="hospital", active=False)
     bulletin = draft(audience=Audience.KINDS, unit_kinds=["hospital"])
@@ -94,6 +95,8 @@ def test_publishing_sends_to_the_chosen_kind_once_with_a_notice_each(province: A
     assert list(BulletinRecipient.objects.values_list("unit", flat=True)) == [province.other_unit.pk]
     notice = Notice.objects.get(kind="awareness_bulletin")
     assert notice.unit == province.other_unit and bulletin.title in notice.subject
+    assert f"https://canhgac.example.gov.vn/awareness/{bulletin.pk}/" in notice.body.split()
+    assert f'href="https://canhgac.example.gov.vn/awareness/{bulletin.pk}/"' in notice.body_html
     assert Delivery.objects.filter(notice=notice, recipient="it@bv.example.gov.vn").exists()
     with pytest.raises(ValidationError, match="already been published"):
         publish_bulletin(bulletin)

@@ -29,7 +29,7 @@ from canhgac.directives.models import (
 from canhgac.directives.wording import letter_content, task_texts
 from canhgac.letters.converting import ConversionError, to_pdf
 from canhgac.letters.rendering import render_letter
-from canhgac.notifications.content import Attachment, NoticeContent, SourceRef, render_notice
+from canhgac.notifications.content import Attachment, NoticeContent, SourceRef, console_link, render_notice
 from canhgac.notifications.services import prepare_notices
 
 logger = logging.getLogger(__name__)
@@ -95,11 +95,11 @@ def notice_contents(directive: Directive, plan: dict[int, list[int]],
         if key not in rendered:
             rows = [{"label": tasks[pk].label, "title": tasks[pk].title, "text": texts[pk]} for pk in task_ids]
             rendered[key] = render_notice("directives/notices/directive",
-                                          {"directive": directive, "tasks": rows, "path": "{path}"}, attachments)
+                                          {"directive": directive, "tasks": rows, "link": "{link}"}, attachments)
         content = rendered[key]
-        path = f"/directives/received/{copies[unit_id]}/"
-        contents[unit_id] = NoticeContent(content.subject, content.body.replace("{path}", path),
-                                          content.body_html.replace("{path}", path), content.attachments)
+        link = console_link("directives:recipient_detail", copies[unit_id])
+        contents[unit_id] = NoticeContent(content.subject, content.body.replace("{link}", link),
+                                          content.body_html.replace("{link}", link), content.attachments)
     return contents
 
 

@@ -13,7 +13,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from canhgac.directives.models import Directive, DirectiveState, Recipient, ReportState
-from canhgac.notifications.content import SourceRef, render_notice
+from canhgac.notifications.content import SourceRef, console_link, render_notice
 from canhgac.notifications.services import prepare_notices
 
 STAGES = (datetime.timedelta(days=3), datetime.timedelta(days=1))
@@ -48,7 +48,7 @@ def remind(directive: Directive, stage: datetime.timedelta, now: datetime.dateti
                 .values_list("pk", "unit_id", "acknowledged_at", "pending"))
     contents = {unit_id: render_notice("directives/notices/reminder", {
         "directive": directive, "acknowledged": acknowledged is not None, "pending": pending,
-        "path": f"/directives/received/{pk}/"}) for pk, unit_id, acknowledged, pending in late}
+        "link": console_link("directives:recipient_detail", pk)}) for pk, unit_id, acknowledged, pending in late}
     if not contents:
         return 0
     key = f"{directive.pk}:{int(stage.total_seconds() // 3600)}h"

@@ -50,7 +50,8 @@ def directive(body, soc) -> Directive:  # type: ignore[no-untyped-def]
         "opening": "Thực hiện {reference}, đề nghị:", "signer_name": "Nguyễn Văn An"}, parse_plan(PLAN))
 
 
-def test_sending_makes_copies_notices_and_the_letter(directive: Directive, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sending_makes_copies_notices_and_the_letter(directive: Directive, tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SITE_URL = "https://canhgac.example.gov.vn/"  # a trailing slash makes no double slash
     health = UnitFactory(code="SO-YT", kind="department")
     ContactFactory(unit=health, email="antt@soyte.example.gov.vn", focal_point=True)
     ContactFactory(unit=health, email="giamdoc@soyte.example.gov.vn", focal_point=False)
@@ -72,7 +73,8 @@ def test_sending_makes_copies_notices_and_the_letter(directive: Directive, tmp_p
     notice = Notice.objects.get(unit=health, kind="directive")
     assert notice.subject.startswith("Công văn 125/SKHCN-CNTT") or "125/SKHCN-CNTT" in notice.subject
     assert "Rà soát mã độc" in notice.body and "Xử lý IP botnet" not in notice.body
-    assert f"/directives/received/{Recipient.objects.get(unit=health).pk}/" in notice.body
+    link = f"https://canhgac.example.gov.vn/directives/received/{Recipient.objects.get(unit=health).pk}/"
+    assert link in notice.body.split()  # absolute: an e-mail has no page to be relative to
     assert sorted(notice.attachments.values_list("name", flat=True)) == [
         "cong-van-125-SKHCN-CNTT.docx", "cong-van-125-SKHCN-CNTT.pdf"]
     assert list(Delivery.objects.filter(notice=notice, channel=DeliveryChannel.EMAIL)

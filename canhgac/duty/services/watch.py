@@ -17,7 +17,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from canhgac.duty.models import AlertKind, Assignment, DutyAlert, Roster, Shift
-from canhgac.notifications.content import SourceRef, render_notice
+from canhgac.notifications.content import SourceRef, console_link, render_notice
 from canhgac.notifications.services import prepare_notices
 
 UNSTAFFED_LOOKAHEAD = datetime.timedelta(hours=2)
@@ -124,7 +124,8 @@ def _tell_units(shift_ids: list[int], now: datetime.datetime) -> int:
     for alert in alerts:
         roster = alert.shift.roster
         content = render_notice("duty/notice/gap", {"alert": alert, "shift": alert.shift, "roster": roster,
-                                                    "unit": roster.unit})
+                                                    "unit": roster.unit,
+                                                    "link": console_link("duty:roster_detail", roster.pk)})
         unit_id: int = roster.unit_id  # type: ignore[assignment]  # unit rosters only (filtered above)
         prepared = prepare_notices(NOTICE_KIND, f"alert-{alert.pk}", {unit_id: content},
                                    source=SourceRef.of(alert), now=now)

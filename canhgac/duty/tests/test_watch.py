@@ -50,6 +50,7 @@ def test_an_empty_holiday_shift_is_raised_two_hours_ahead_once_and_told_to_the_u
     notice = Notice.objects.get(kind="duty_gap")
     assert notice.unit == roster.unit and roster.name in notice.subject
     assert "07:00" in notice.body and "30/04/2026" in notice.body  # Vietnamese date format, local time
+    assert f"http://127.0.0.1:8000/duty/rosters/{roster.pk}/" in notice.body.split()  # the default site
     again = detect_duty_gaps(now=START - datetime.timedelta(hours=1))
     assert again.raised == [] and Notice.objects.filter(kind="duty_gap").count() == 1
     AssignmentFactory(shift=shift)

@@ -106,6 +106,7 @@ def test_the_preview_shows_each_units_recipients_message_and_own_csv_and_writes_
     content = plans[own.pk].content
     assert "2" in content.subject and "2026-03" in content.subject and own.name in content.subject
     assert "203.113.5.7" in content.body and "203.113.128.9" not in content.body
+    assert "http://127.0.0.1:8000/findings/" in content.body.split()  # absolute, from CANHGAC_SITE_URL
     rows = rows_of(content.attachments[0].content)
     assert [row[0] for row in rows[1:]] == ["203.113.5.7", "203.113.5.8"]  # its own addresses, not its sub-unit's
     assert rows[1][4:] == ["mirai", "23", "Cổng thông tin điện tử"]
