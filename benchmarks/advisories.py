@@ -1,8 +1,8 @@
 """Advisory matching speed: 250,000 CVE records against 50,000 assets with about 10 software entries each.
 
 Run: .venv/bin/python benchmarks/advisories.py [--cves 250000] [--assets 50000] [--seed 2026]
-(with CANHGAC_DATABASE_URL=postgresql://user@host/db the run uses a fresh database ``<db>_bench_advisories`` on that
-server, dropped afterwards; the default is a fresh SQLite database in a temporary data directory).
+(with CANHGAC_DATABASE_URL=postgresql://user@host/db the run uses a fresh database ``<db>_bench_advisories_<pid>``
+on that server, dropped afterwards; the default is a fresh SQLite database in a temporary data directory).
 
 From a fixed seed it builds 1,000 units with 50,000 assets (a tenth internet-facing, a fifth in information systems
 of levels 1–5), each with about 10 software entries drawn from stacks of real products (Windows 10/11 and Server
@@ -254,7 +254,7 @@ def fresh_database() -> str | None:
     import psycopg
 
     parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'canhgac'}_bench_advisories"
+    name = f"{parts.path.lstrip('/') or 'canhgac'}_bench_advisories_{os.getpid()}"  # runs side by side on one server
     admin_url = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
