@@ -356,6 +356,12 @@ class Operator(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.CharField(_("website"), max_length=255, blank=True)
     soc_team_name = models.CharField(_("response team name"), max_length=255, blank=True)
+    signer_authority = models.CharField(
+        _("signing authority"), max_length=100, blank=True,
+        help_text=_("Above the signer's title in letters, e.g. KT. GIÁM ĐỐC; empty when the head signs."))
+    signer_title = models.CharField(_("signer's title"), max_length=100, blank=True,
+                                    help_text=_("e.g. PHÓ GIÁM ĐỐC"))
+    signer_name = models.CharField(_("signer's name"), max_length=150, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePolicy(unit_path="pk", officer_may_view=False, admin_only_write=True)

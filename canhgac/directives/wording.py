@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from canhgac.constituency.models import Contact, Operator
 from canhgac.directives.models import Directive, DirectiveTask, RecipientGroup
-from canhgac.letters.content import LetterContent, LetterItem, Signature, listed, nfc, short_date
-from canhgac.letters.letterhead import letterhead_of_operator, operator
+from canhgac.letters.content import LetterContent, LetterItem, Signature, archive_of, listed, nfc, short_date
+from canhgac.letters.letterhead import letterhead_of_operator, operator, signature_of_operator
 
 NO_REFERENCE = "chỉ đạo của cơ quan cấp trên"
 CONTACTS_ITEM = "Đầu mối liên hệ, hỗ trợ:"
@@ -92,7 +92,9 @@ def letter_content(directive: Directive) -> LetterContent:
         subject=nfc(directive.subject), recipients=tuple(group.label for group in groups),
         opening=paragraphs(directive.opening, directive, body), items=tuple(items),
         closing=paragraphs(directive.closing, directive, body), copies=_lines(directive.copies),
-        signature=Signature(directive.signer_authority, directive.signer_title, directive.signer_name))
+        archive=archive_of(directive.number),
+        signature=signature_of_operator(body, Signature(directive.signer_authority, directive.signer_title,
+                                                        directive.signer_name)))
 
 
 def lower_first(label: str) -> str:

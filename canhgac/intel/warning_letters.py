@@ -35,6 +35,7 @@ from canhgac.letters.services import (
     letterhead_of_operator,
     render_letter,
     short_date,
+    signature_of_operator,
     to_pdf,
 )
 from canhgac.notifications.content import LETTER_LANGUAGE, Attachment
@@ -80,7 +81,7 @@ def warning_letter(batch: FeedBatch, listing: UnitListing, body: Operator) -> Le
             letterhead=letterhead_of_operator(body), number="", date=today,
             subject=_("warning about IP addresses of the unit listed as %(category)s") % values,
             recipients=(listing.unit.name,), opening=(_opening(batch, values),), items=_tasks(values),
-            tables=(_table(listing, values),), closing=_closing(body, values))
+            tables=(_table(listing, values),), closing=_closing(body, values), signature=signature_of_operator(body))
 
 
 def _opening(batch: FeedBatch, values: dict[str, object]) -> str:

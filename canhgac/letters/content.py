@@ -93,3 +93,11 @@ def listed(lines: tuple[str, ...] | list[str]) -> list[str]:
     """Lines of a list in a letter: each ends with ";" and the last with "." (trailing punctuation replaced)."""
     cleaned = [nfc(line.strip().rstrip(";.,").strip()) for line in lines if line.strip()]
     return [line + (";" if position < len(cleaned) - 1 else ".") for position, line in enumerate(cleaned)]
+
+
+def archive_of(number: str) -> str:
+    """ "Lưu" of Nơi nhận as Decree 30 writes it: the office's archive (VT) and the drafting unit, whose abbreviation
+    follows the issuer's in the symbol ("125/SKHCN-CNTT" → "VT, CNTT"); "VT" alone when the symbol names none."""
+    symbol = number.rpartition("/")[2]
+    drafter = symbol.partition("-")[2].strip(" -")
+    return f"VT, {nfc(drafter)}" if drafter else "VT"

@@ -7,11 +7,12 @@ from canhgac.letters.content import (
     LetterItem,
     LetterTable,
     Signature,
+    archive_of,
     letter_date,
     short_date,
 )
 from canhgac.letters.converting import ConversionError, find_soffice, to_pdf
-from canhgac.letters.letterhead import letterhead_of_operator
+from canhgac.letters.letterhead import letterhead_of_operator, signature_of_operator
 from canhgac.letters.rendering import render_letter
 
 __all__ = [
@@ -21,10 +22,12 @@ __all__ = [
     "LetterTable",
     "Letterhead",
     "Signature",
+    "archive_of",
     "find_soffice",
     "letter_date",
     "letterhead_of_operator",
     "render_letter",
     "short_date",
+    "signature_of_operator",
     "to_pdf",
 ]

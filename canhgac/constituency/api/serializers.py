@@ -176,7 +176,7 @@ class OperatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Operator
         fields = ["id", "governing_body", "name", "abbreviation", "province", "place", "address", "phone",
-                  "email", "website", "soc_team_name"]
+                  "email", "website", "soc_team_name", "signer_authority", "signer_title", "signer_name"]
 
 
 class LookupUnitSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,8 +19,8 @@ from canhgac.constituency.api.transfer import ExportViewSet, ImportViewSet
 from canhgac.constituency.filtersets import FILTERSETS
 from canhgac.constituency.models import Asset, Contact, Domain, InformationSystem, Netblock, Operator, Unit
 from canhgac.constituency.querysets import IpOwner, owner_of_ip
-from canhgac.constituency.services import delete_object
-from canhgac.core.api.base import ScopedModelViewSet
+from canhgac.constituency.services import delete_object, save_object
+from canhgac.core.api.base import ScopedModelViewSet, api_write
 from canhgac.core.scoping import visible_unit_ids
 
 
@@ -110,14 +110,20 @@ def _visible_answer(owner: IpOwner, unit_ids: frozenset[int] | None) -> dict[str
     return {"ip": str(owner.address), "unit": block.unit if block else None, "netblock": block, "assets": assets}
 
 
-class OperatorViewSet(viewsets.ReadOnlyModelViewSet):
-    """The deployment's own body (letterhead data); edited in the console by administrators."""
+class OperatorViewSet(ScopedModelViewSet):
+    """The deployment's own body (letterhead and signer data): read by the SOC and auditors, changed (PATCH/PUT,
+    audited) by administrators only; its single row is created by ``canhgac init`` or the console, never here."""
 
     model = Operator
     serializer_class = ser.OperatorSerializer
+    http_method_names = ["get", "put", "patch", "head", "options"]
 
-    def get_queryset(self) -> Any:
-        return Operator.objects.for_user(self.request.user)
+    def perform_update(self, serializer: Any) -> None:
+        instance = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(instance, name, value)
+        with api_write(self.request.user):
+            save_object(instance, getattr(self, "_before", None))
 
 
 def register_routes(router: DefaultRouter) -> None:

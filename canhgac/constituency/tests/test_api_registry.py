@@ -213,6 +213,25 @@ def test_hostile_list_queries_never_fail_with_500(admin_api, province, query):  
     assert admin_api.get(f"/api/assets/?{query}").status_code in (200, 400)
 
 
-def test_operator_is_read_only(admin_api, province):  # type: ignore[no-untyped-def]
+def test_operator_is_never_created_or_deleted_by_the_api(admin_api, province):  # type: ignore[no-untyped-def]
     assert admin_api.get("/api/operator/").status_code == 200
     assert admin_api.post("/api/operator/", {"name": "x"}, format="json").status_code == 405
+
+
+def test_administrators_change_the_letters_signer_through_the_api(admin_api, province):  # type: ignore[no-untyped-def]
+    from canhgac.constituency.models import Operator
+    from canhgac.core.models import AuditEntry
+
+    body = Operator.objects.create(governing_body="UBND TỈNH X", name="Sở KH&CN", abbreviation="SKHCN",
+                                   province="X", place="X")
+    url = f"/api/operator/{body.pk}/"
+    answer = admin_api.patch(url, {"signer_authority": "KT. GIÁM ĐỐC", "signer_title": "PHÓ GIÁM ĐỐC",
+                                   "signer_name": "Trần Thị Bình"}, format="json")
+    assert answer.status_code == 200 and answer.json()["signer_name"] == "Trần Thị Bình"
+    body.refresh_from_db()
+    assert (body.signer_authority, body.signer_title) == ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
+    entry = AuditEntry.objects.get(object_type="constituency.operator")
+    assert entry.channel == "api" and entry.changes["signer_title"] == ["", "PHÓ GIÁM ĐỐC"]
+    refused = admin_api.patch(url, {"signer_name": "x" * 151, "name": ""}, format="json")
+    assert refused.status_code == 400 and set(refused.json()) >= {"signer_name", "name"}
+    assert admin_api.delete(url).status_code == 405

@@ -27,7 +27,7 @@ def operator(db: None) -> Operator:
 
 def form_data(operator: Operator, **changes: str) -> dict[str, str]:
     fields = ["governing_body", "name", "abbreviation", "province", "place", "address", "phone", "email", "website",
-              "soc_team_name"]
+              "soc_team_name", "signer_authority", "signer_title", "signer_name"]
     return {**{name: getattr(operator, name) for name in fields}, **changes}
 
 
@@ -74,3 +74,18 @@ def test_the_first_save_creates_the_operator_when_missing(login, users):  # type
     assert client.post(reverse("constituency:operator_update"), data).status_code == 302
     page = client.get(reverse("constituency:operator_detail")).content.decode()
     assert Operator.objects.count() == 1 and "Sở &lt;b&gt;KH&amp;CN&lt;/b&gt;" in page and "<b>KH" not in page
+
+
+def test_the_letters_signer_is_edited_on_the_operator_page_and_shown(login, users, operator):  # type: ignore[no-untyped-def]
+    client = login(users[Role.SOC_ADMIN])
+    response = client.post(reverse("constituency:operator_update"), form_data(
+        operator, signer_authority="KT. GIÁM ĐỐC", signer_title="PHÓ GIÁM ĐỐC", signer_name="Trần Thị Bình"))
+    assert response.status_code == 302
+    operator.refresh_from_db()
+    assert (operator.signer_authority, operator.signer_title, operator.signer_name) == (
+        "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Thị Bình")
+    assert AuditEntry.objects.get(object_type="constituency.operator").changes["signer_name"] == ["", "Trần Thị Bình"]
+    page = client.get(reverse("constituency:operator_detail")).content.decode()
+    assert "KT. GIÁM ĐỐC" in page and "Trần Thị Bình" in page
+    too_long = client.post(reverse("constituency:operator_update"), form_data(operator, signer_title="X" * 101))
+    assert too_long.status_code == 200 and set(too_long.context["form"].errors) == {"signer_title"}

@@ -26,7 +26,7 @@ class OperatorForm(ConsoleModelForm):
     class Meta:
         model = Operator
         fields = ["governing_body", "name", "abbreviation", "province", "place", "address", "phone", "email",
-                  "website", "soc_team_name"]
+                  "website", "soc_team_name", "signer_authority", "signer_title", "signer_name"]
 
 
 def current_operator() -> Operator | None:

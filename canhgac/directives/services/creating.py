@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from canhgac.constituency.models import Contact, Unit
+from canhgac.constituency.models import Contact, Operator, Unit
 from canhgac.core.access import ADD, CHANGE, may
 from canhgac.core.audit import build_entry, diff, save_audited, snapshot
 from canhgac.core.models import AuditAction
@@ -24,13 +24,21 @@ def preset_fields(name: str) -> dict[str, Any]:
     """What a template fills in: the letter's text and signer, its groups and tasks, and the national bodies
     (with the provincial team, seeded among them) as points of contact."""
     data = preset(name).data
-    signer = data.get("signer", {})
+    signer = _operator_signer() or data.get("signer", {})
     contacts = list(Contact.objects.filter(national_body=True).order_by("organisation", "name")
                     .values_list("pk", flat=True)) if data.get("contacts") == "national_bodies" else []
     return {"template": name, "subject": data["subject"], "opening": "\n".join(data.get("opening", [])),
             "closing": "\n".join(data.get("closing", [])), "copies": "\n".join(data.get("copies", [])),
             "signer_authority": signer.get("authority", ""), "signer_title": signer.get("title", ""),
             "signer_name": signer.get("name", ""), "contacts": contacts, "groups": preset(name).groups()}
+
+
+def _operator_signer() -> dict[str, str]:
+    """The operator's usual signer (its page), which a template's signer only stands in for; empty when unset."""
+    body = Operator.objects.order_by("pk").first()
+    if body is None or not (body.signer_authority or body.signer_title or body.signer_name):
+        return {}
+    return {"authority": body.signer_authority, "title": body.signer_title, "name": body.signer_name}
 
 
 def create_directive(user: Any, fields: dict[str, Any], groups: list[GroupSpec],

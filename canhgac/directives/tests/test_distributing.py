@@ -90,8 +90,8 @@ def test_sending_makes_copies_notices_and_the_letter(directive: Directive, tmp_p
         "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Số: 125/SKHCN-CNTT", "V/v tăng cường bảo đảm", "Kính gửi:",
         "- Các sở, ban, ngành;", "- Các doanh nghiệp viễn thông.", "Thực hiện Công văn số 1353/BTTTT-CATTT",
         "1. Đối với các sở, ban, ngành:", "a) Bố trí cán bộ trực 24/7", "b) Rà soát mã độc",
-        "2. Đối với các doanh nghiệp viễn thông:", "a) Thông báo thuê bao", "Nơi nhận:", "- Như trên;", "- Lưu: VT.",
-        "Nguyễn Văn An"])
+        "2. Đối với các doanh nghiệp viễn thông:", "a) Thông báo thuê bao", "Nơi nhận:", "- Như trên;",
+        "- Lưu: VT, CNTT.", "Nguyễn Văn An"])
 
 
 def test_sending_again_makes_nothing_twice(directive: Directive) -> None:
@@ -187,3 +187,21 @@ def test_a_sending_whose_job_failed_or_is_gone_may_start_again(directive: Direct
     finished = jobs.execute(start_distribution(directive, soc).pk)
     assert finished.state == JobState.SUCCEEDED, finished.error
     assert Notice.objects.count() == 1 and Recipient.objects.count() == 1
+
+
+def test_a_directive_without_its_own_signer_is_signed_by_the_operators_usual_signer(body, soc) -> None:  # type: ignore[no-untyped-def]
+    from canhgac.directives.services import preset_fields
+    from canhgac.directives.wording import letter_content
+    from canhgac.letters.rendering import render_letter
+    from canhgac.letters.tests.test_letters import docx_text
+
+    body.signer_authority, body.signer_title, body.signer_name = "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Thị Bình"
+    body.save()
+    assert preset_fields("holiday")["signer_name"] == "Trần Thị Bình"  # the template takes the operator's signer
+    unsigned = create_directive(soc, {
+        "number": "7/SKHCN-VP", "subject": "thử", "period_start": datetime.date(2026, 4, 30),
+        "period_end": datetime.date(2026, 5, 3), "report_deadline": timezone.now() + datetime.timedelta(days=7)},
+        parse_plan(PLAN))
+    text = docx_text(render_letter(letter_content(unsigned)))
+    assert_in_order(text, ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC",
+                           "Trần Thị Bình"])

@@ -40,7 +40,9 @@ def operator(db: None) -> Operator:
     return Operator.objects.create(governing_body="UBND tỉnh Lam Sơn", name="Sở Khoa học và Công nghệ",
                                    abbreviation="SKHCN", province="Lam Sơn", place="Lam Sơn", phone="0237 3 852 000",
                                    email="soc@skhcn.lamson.example.gov.vn",
-                                   soc_team_name="Đội ứng cứu sự cố an toàn thông tin mạng tỉnh Lam Sơn")
+                                   soc_team_name="Đội ứng cứu sự cố an toàn thông tin mạng tỉnh Lam Sơn",
+                                   signer_authority="KT. GIÁM ĐỐC", signer_title="Phó Giám đốc",
+                                   signer_name="Trần Thị Bình")
 
 
 def text_of(content: bytes) -> tuple[str, list[list[str]]]:
@@ -72,6 +74,8 @@ def test_each_unit_gets_its_own_letter_once_next_to_the_csv(registry: Any, opera
     opening = opening_of(text)
     assert "123/VNCERT" in opening and "2026-03" in opening and own.name in opening and re.search(r"\b2\b", opening)
     assert "Đội ứng cứu sự cố an toàn thông tin mạng tỉnh Lam Sơn" in text and "0237 3 852 000" in text
+    signed = text[text.index("Nơi nhận:"):]  # the operator's signer, after "Như trên" and the archive
+    assert all(part in signed for part in ("Như trên;", "Lưu: VT", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Thị Bình"))
     listed = [row[0] for row in rows if row and row[0].count(".") == 3]
     assert listed == ["203.113.5.7", "203.113.5.8"]  # its own addresses only: not its sub-unit's nor the hospital's
     for unit, count in ((sub, 1), (other, 1)):  # the hospital asked not to be e-mailed: its inbox has the letter

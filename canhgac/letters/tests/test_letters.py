@@ -14,9 +14,9 @@ import pytest
 from docx import Document
 
 from canhgac.constituency.models import Operator
-from canhgac.letters.content import letter_date, listed
+from canhgac.letters.content import archive_of, letter_date, listed
 from canhgac.letters.converting import ConversionError, find_soffice, to_pdf
-from canhgac.letters.letterhead import letterhead_of_operator
+from canhgac.letters.letterhead import letterhead_of_operator, signature_of_operator
 from canhgac.letters.services import LetterContent, LetterItem, LetterTable, Signature, render_letter
 
 BLOCKS = ["UBND TỈNH LAM SƠN", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Số: 125/SKHCN-CNTT", "V/v tăng cường",
@@ -150,3 +150,23 @@ def test_without_libreoffice_the_pdf_is_refused_saying_what_to_install(monkeypat
 def test_what_is_not_a_docx_is_refused_before_libreoffice_runs(data: bytes) -> None:
     with pytest.raises(ConversionError, match="Not a DOCX"):
         to_pdf(data)
+
+
+def test_the_signature_is_the_letters_own_or_else_the_operators_usual_signer(content: LetterContent) -> None:
+    assert signature_of_operator() == Signature()  # none set: an empty block for the clerk, not an error
+    Operator.objects.update(signer_authority="KT. GIÁM ĐỐC", signer_title="Phó Giám đốc",
+                            signer_name=unicodedata.normalize("NFD", "Trần Thị Bình"))
+    usual = signature_of_operator()
+    assert usual == Signature("KT. GIÁM ĐỐC", "Phó Giám đốc", "Trần Thị Bình")  # composed (NFC)
+    assert signature_of_operator(own=Signature(name="Lê Văn Cường")) == Signature("", "", "Lê Văn Cường")
+    assert signature_of_operator(own=Signature()) == usual
+    text = docx_text(render_letter(LetterContent(**{**content.__dict__, "signature": usual})))
+    assert_in_order(text, ["Nơi nhận:", "- Như trên;", "- Lưu: VT, CNTT.", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC",
+                           "Trần Thị Bình"])
+
+
+@pytest.mark.parametrize(("number", "archive"), [
+    ("125/SKHCN-CNTT", "VT, CNTT"), ("12/SKHCN", "VT"), ("", "VT"), ("7/UBND-", "VT"), ("3/SKHCN-VP ", "VT, VP"),
+])
+def test_the_archive_line_names_the_drafting_unit_of_the_symbol(number: str, archive: str) -> None:
+    assert archive_of(number) == archive
