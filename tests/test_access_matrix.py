@@ -228,6 +228,7 @@ ROUTES: dict[str, Row] = {
     "duty:roster_create": Row("roster", "console_officer_add"),
     "duty:roster_detail": Row("roster", "officer_edits"),
     "duty:roster_update": Row("roster", "console_officer_change"),
+    "duty:roster_delete": Row("roster", "console_officer_change"),  # refused with a message if checked in/logged
     "duty:roster_generate": Row("roster", "console_officer_change"),  # POST only
     "duty:roster_log": Row("roster", "officer_edits"),  # auditors read the log, never write in it
     "duty:shift_assign": Row("shift", "console_officer_change"),  # POST only
@@ -239,6 +240,7 @@ ROUTES: dict[str, Row] = {
     "duty:person_create": Row("dutyperson", "console_officer_add"),
     "duty:person_detail": Row("dutyperson", "officer_edits"),
     "duty:person_update": Row("dutyperson", "console_officer_change"),
+    "duty:person_delete": Row("dutyperson", "console_officer_change"),  # refused with a message while on a shift
     "duty:person_rotate_feed": Row("dutyperson", "console_officer_change"),  # POST only
     "duty:alert_list": Row("dutyalert", "console_list"),
     "duty:feed": Row("dutyperson", "secret_link"),
