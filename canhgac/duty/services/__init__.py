@@ -2,6 +2,7 @@
 
 from canhgac.duty.services.rosters import (
     GenerateReport,
+    delete_person,
     delete_roster,
     generate_shifts,
     person_for_feed_token,
@@ -10,6 +11,8 @@ from canhgac.duty.services.rosters import (
     save_roster,
     shift_hours,
     shift_windows,
+    why_person_stays,
+    why_roster_stays,
 )
 from canhgac.duty.services.staffing import (
     add_log_entry,
@@ -31,6 +34,7 @@ __all__ = [
     "assign_person",
     "cancel_swap",
     "check_in",
+    "delete_person",
     "delete_roster",
     "detect_duty_gaps",
     "duty_board",
@@ -46,4 +50,6 @@ __all__ = [
     "shift_windows",
     "unassign",
     "unstaffed_now",
+    "why_person_stays",
+    "why_roster_stays",
 ]

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from canhgac.core.access import Role
 from canhgac.core.audit import build_entry, delete_audited, save_audited, snapshot
@@ -135,12 +136,40 @@ def generate_shifts(roster: Roster) -> GenerateReport:
     return GenerateReport(created=len(new), removed=len(misfits), kept=len(have))
 
 
-def delete_roster(roster: Roster) -> None:
-    """Remove a roster planned by mistake; one with check-ins or a shift log stays on the record."""
+def why_roster_stays(roster: Roster) -> str:
+    """Why the roster may not be deleted (one with check-ins or a shift log stays on the record); empty if it may."""
     if LogEntry.objects.filter(roster=roster).exists() or \
             Assignment.objects.filter(shift__roster=roster, checked_in_at__isnull=False).exists():
-        raise ValidationError(_("This roster has check-ins or a shift log: it stays on the record."))
+        return _("This roster has check-ins or a shift log: it stays on the record.")
+    return ""
+
+
+def delete_roster(roster: Roster) -> None:
+    """Remove a roster planned by mistake, with its shifts and who was put on them (console and API alike)."""
+    why = why_roster_stays(roster)
+    if why:
+        raise ValidationError(why)
     delete_audited(roster)
+
+
+def why_person_stays(person: DutyPerson) -> str:
+    """Why the person may not be removed (on a shift, coming or served: shifts and the log name them); empty if
+    they may."""
+    shifts = Assignment.objects.filter(person=person).count()
+    if not shifts:
+        return ""
+    return ngettext(
+        "%(name)s is on %(count)d shift: take them off it first, or mark them inactive to keep the record.",
+        "%(name)s is on %(count)d shifts: take them off them first, or mark them inactive to keep the record.",
+        shifts) % {"name": person.name, "count": shifts}
+
+
+def delete_person(person: DutyPerson) -> None:
+    """Remove a person entered by mistake or gone (audited)."""
+    why = why_person_stays(person)
+    if why:
+        raise ValidationError(why)
+    delete_audited(person)
 
 
 def _local(moment: datetime.datetime) -> str:

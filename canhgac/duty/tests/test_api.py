@@ -34,8 +34,9 @@ def test_who_is_on_duty_now_is_scoped(api_as: Any, users: dict, running: dict) -
     assert mine["results"][0]["assignments"][0]["person_phone"] == running["own"].person.phone
 
 
-def test_check_in_through_the_api(api_as: Any, users: dict, running: dict) -> None:
+def test_check_in_through_the_api(api_as: Any, users: dict, running: dict, settings: Any) -> None:
     api = api_as(users[Role.UNIT_OFFICER])
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the refusal is asserted in its English source form
     answer = api.post(f"/api/duty/assignments/{running['own'].pk}/checkin/")
     assert answer.status_code == 200 and answer.json()["checked_in_at"]
     again = api.post(f"/api/duty/assignments/{running['own'].pk}/checkin/")
@@ -98,8 +99,10 @@ def test_an_officer_keeps_a_roster_through_the_api(api_as: Any, users: dict, pro
     assert api.delete(f"/api/duty/rosters/{roster}/").status_code == 204
 
 
-def test_a_roster_with_a_log_is_not_deleted(api_as: Any, users: dict, running: dict) -> None:
+def test_a_roster_with_a_log_is_not_deleted(api_as: Any, users: dict, running: dict, settings: Any) -> None:
     roster = running["own"].shift.roster
     LogEntry.objects.create(roster=roster, text="Bình thường")
-    answer = api_as(users[Role.SOC_ADMIN]).delete(f"/api/duty/rosters/{roster.pk}/")
+    api = api_as(users[Role.SOC_ADMIN])
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the refusal is asserted in its English source form
+    answer = api.delete(f"/api/duty/rosters/{roster.pk}/")
     assert answer.status_code == 400 and "stays on the record" in str(answer.json())

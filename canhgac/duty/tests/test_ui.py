@@ -16,6 +16,7 @@ from canhgac.duty.tests.factories import (
     AssignmentFactory,
     DutyAlertFactory,
     DutyPersonFactory,
+    LogEntryFactory,
     RosterFactory,
     ShiftFactory,
 )
@@ -173,3 +174,58 @@ def test_a_phone_that_is_no_number_is_refused(client: Any, users: dict, province
     ok = client.post(reverse("duty:person_create"), {"unit": province.own_unit.pk, "name": "An",
                                                      "phone": "+84 912 345 678", "active": "on"})
     assert ok.status_code == 302
+
+
+def test_a_roster_is_deleted_from_the_console_unless_checked_in_or_logged(client: Any, users: dict, duty: dict,
+                                                                          english: Any) -> None:
+    from canhgac.core.models import AuditEntry
+
+    client.force_login(users[Role.UNIT_OFFICER])
+    own, other = duty["own"], duty["other"]
+    assert client.get(reverse("duty:roster_delete", kwargs={"pk": other.pk})).status_code == 404
+    assert client.post(reverse("duty:roster_delete", kwargs={"pk": other.pk})).status_code == 404
+    detail = client.get(reverse("duty:roster_detail", kwargs={"pk": own.pk})).content.decode()
+    assert reverse("duty:roster_delete", kwargs={"pk": own.pk}) in detail
+    LogEntryFactory(roster=own)
+    page = client.get(reverse("duty:roster_delete", kwargs={"pk": own.pk})).content.decode()
+    assert 'id="refusal"' in page and "shift log" in page and 'id="confirm-delete"' not in page
+    answer = client.post(reverse("duty:roster_delete", kwargs={"pk": own.pk}), follow=True)
+    assert "stays on the record" in answer.content.decode() and Roster.objects.filter(pk=own.pk).exists()
+
+    LogEntry.objects.filter(roster=own).delete()
+    page = client.get(reverse("duty:roster_delete", kwargs={"pk": own.pk})).content.decode()
+    assert 'id="confirm-delete"' in page and 'id="taken"' in page  # its shift and the person on it go too
+    answer = client.post(reverse("duty:roster_delete", kwargs={"pk": own.pk}))
+    assert answer.status_code == 302 and answer["Location"] == reverse("duty:roster_list")
+    assert not Roster.objects.filter(pk=own.pk).exists()
+    entry = AuditEntry.objects.get(object_type="duty.roster", object_id=str(own.pk), action="delete")
+    assert entry.actor == users[Role.UNIT_OFFICER] and entry.channel == "ui"
+
+    Assignment.objects.filter(shift__roster=duty["soc"]).update(checked_in_at=timezone.now())
+    client.force_login(users[Role.SOC_ANALYST])
+    client.post(reverse("duty:roster_delete", kwargs={"pk": duty["soc"].pk}))
+    assert Roster.objects.filter(pk=duty["soc"].pk).exists()  # checked in: stays, as the API decides
+    client.force_login(users[Role.AUDITOR])
+    assert client.post(reverse("duty:roster_delete", kwargs={"pk": other.pk})).status_code == 403
+
+
+def test_a_person_is_removed_from_the_console_once_on_no_shift(client: Any, users: dict, duty: dict,
+                                                               english: Any) -> None:
+    from canhgac.core.models import AuditEntry
+    from canhgac.duty.models import DutyPerson
+
+    client.force_login(users[Role.UNIT_OFFICER])
+    person, stranger = duty["people"]["own"], duty["people"]["other"]
+    assert client.post(reverse("duty:person_delete", kwargs={"pk": stranger.pk})).status_code == 404
+    assert reverse("duty:person_delete", kwargs={"pk": person.pk}) in client.get(
+        reverse("duty:person_detail", kwargs={"pk": person.pk})).content.decode()
+    page = client.get(reverse("duty:person_delete", kwargs={"pk": person.pk})).content.decode()
+    assert 'id="refusal"' in page and "is on 1 shift" in page
+    answer = client.post(reverse("duty:person_delete", kwargs={"pk": person.pk}), follow=True)
+    assert "take them off it first" in answer.content.decode() and DutyPerson.objects.filter(pk=person.pk).exists()
+
+    Assignment.objects.filter(person=person).delete()
+    answer = client.post(reverse("duty:person_delete", kwargs={"pk": person.pk}))
+    assert answer.status_code == 302 and answer["Location"] == reverse("duty:person_list")
+    assert not DutyPerson.objects.filter(pk=person.pk).exists()
+    assert AuditEntry.objects.filter(object_type="duty.dutyperson", object_id=str(person.pk), action="delete").exists()

@@ -22,7 +22,7 @@ from django.views.generic.base import TemplateResponseMixin
 
 from canhgac.constituency.ui.editing import ServiceCreateView, ServiceFormView, ServiceUpdateView
 from canhgac.constituency.ui.views.lists import tidy_filter_form
-from canhgac.core.access import ADD, CHANGE, may
+from canhgac.core.access import ADD, CHANGE, DELETE, may
 from canhgac.core.scoping import get_scoped_or_404, may_write
 from canhgac.core.ui.views import ConsoleView, ScopedDetailView, ScopedListView
 from canhgac.duty.filtersets import DutyAlertFilterSet, DutyPersonFilterSet, RosterFilterSet
@@ -158,6 +158,7 @@ class RosterDetailView(ScopedDetailView):
                 assignment.check_in_open = shift.check_in_open and (may_edit or assignment.person.user_id == user.pk)
         context.update(
             shifts=shifts, people=people, may_edit=may_edit, now=now, first_day=first,
+            may_delete=may_write(user, DELETE, roster),
             shift_count=roster.shifts.count(),
             previous_day=first - datetime.timedelta(days=DAYS_SHOWN) if first > roster.starts_on else None,
             next_day=first + datetime.timedelta(days=DAYS_SHOWN)
@@ -236,6 +237,7 @@ def person_context(user: Any, person: DutyPerson, feed_url: str | None = None) -
         "coming": Assignment.objects.filter(person=person, shift__ends_at__gt=timezone.now())
         .select_related("shift__roster").order_by("shift__starts_at")[:30],
         "may_edit": may_write(user, CHANGE, person),
+        "may_delete": may_write(user, DELETE, person),
         "may_rotate": may_write(user, CHANGE, person) or person.user_id == user.pk,
         "feed_url": feed_url,
     }
