@@ -52,8 +52,8 @@ class RosterDeleteView(DutyDeleteView):
         return why_roster_stays(obj)
 
     def consequences(self, obj: models.Model) -> dict[str, Any]:
-        taken = [(Shift._meta.verbose_name_plural, Shift.objects.filter(roster=obj).count()),
-                 (Assignment._meta.verbose_name_plural, Assignment.objects.filter(shift__roster=obj).count())]
+        taken = [(Shift._meta.verbose_name_plural, Shift.objects.filter(roster_id=obj.pk).count()),
+                 (Assignment._meta.verbose_name_plural, Assignment.objects.filter(shift__roster_id=obj.pk).count())]
         return {**super().consequences(obj), "taken": [(label, count) for label, count in taken if count]}
 
     def remove(self, obj: Roster) -> None:
