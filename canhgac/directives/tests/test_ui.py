@@ -158,3 +158,21 @@ def test_an_officer_reads_their_copy_acknowledges_and_reports_with_evidence(engl
     assert english_console.post(reverse("directives:report_update", args=[other_report.pk]), {
         f"r{other_report.pk}-state": "done"}).status_code == 404
     assert Evidence.objects.count() == 1
+
+
+def test_a_sending_the_server_dropped_offers_send_again_to_the_soc_only(english_console, sent) -> None:  # type: ignore[no-untyped-def]
+    from canhgac.core.models import Job, JobState
+    from canhgac.directives.jobs import JOB_KIND, STALE_AFTER
+
+    Directive.objects.filter(pk=sent.pk).update(state=DirectiveState.DISTRIBUTING)
+    job = Job.objects.create(kind=JOB_KIND, title="Gửi", params={"directive": sent.pk}, state=JobState.RUNNING,
+                             started_at=timezone.now())
+    url = reverse("directives:directive_detail", args=[sent.pk])
+    english_console.force_login(UserFactory(role=Role.SOC_ANALYST))
+    assert 'id="send-again"' not in english_console.get(url).content.decode()  # it may still be running
+    Job.objects.filter(pk=job.pk).update(started_at=timezone.now() - STALE_AFTER - datetime.timedelta(minutes=1))
+    assert 'id="send-again"' in english_console.get(url).content.decode()
+    english_console.force_login(UserFactory(role=Role.AUDITOR))
+    assert 'id="send-again"' not in english_console.get(url).content.decode()
+    answer = english_console.post(reverse("directives:directive_distribute", args=[sent.pk]))
+    assert answer.status_code == 403 and Job.objects.get(pk=job.pk).state == JobState.RUNNING
