@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from canhgac.constituency.models import Asset, Contact, Domain, InformationSyste
 from canhgac.constituency.querysets import IpOwner, owner_of_ip
 from canhgac.constituency.services import delete_object, save_object
 from canhgac.core.api.base import ScopedModelViewSet, api_write
+from canhgac.core.audit import snapshot
 from canhgac.core.scoping import visible_unit_ids
 
 
@@ -110,20 +111,23 @@ def _visible_answer(owner: IpOwner, unit_ids: frozenset[int] | None) -> dict[str
     return {"ip": str(owner.address), "unit": block.unit if block else None, "netblock": block, "assets": assets}
 
 
-class OperatorViewSet(ScopedModelViewSet):
+class OperatorViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The deployment's own body (letterhead and signer data): read by the SOC and auditors, changed (PATCH/PUT,
     audited) by administrators only; its single row is created by ``canhgac init`` or the console, never here."""
 
     model = Operator
     serializer_class = ser.OperatorSerializer
-    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        return Operator.objects.for_user(self.request.user)
 
     def perform_update(self, serializer: Any) -> None:
         instance = serializer.instance
+        before = snapshot(instance)  # as loaded: the validated values are not applied yet
         for name, value in serializer.validated_data.items():
             setattr(instance, name, value)
         with api_write(self.request.user):
-            save_object(instance, getattr(self, "_before", None))
+            save_object(instance, before)
 
 
 def register_routes(router: DefaultRouter) -> None:
