@@ -43,12 +43,20 @@ class FindingState(models.TextChoices):
 
 class Finding(models.Model):
     """Something one unit must fix, identified by (unit, source, dedup key) so that a producer reporting the same
-    thing again refreshes it (or reopens it) instead of piling up duplicates."""
+    thing again refreshes it (or reopens it) instead of piling up duplicates.
+
+    Producers write findings in bulk (10^5 per monthly botnet list) from unit and asset ids they have just read in
+    the same transaction, so the foreign keys carry no database constraint: PostgreSQL's deferred per-row checks
+    cost about a second per list. Deleting a unit still deletes its findings and deleting an asset still clears
+    their asset (Django's on_delete does that, as for intel's hits).
+    """
 
     unit = models.ForeignKey("constituency.Unit", verbose_name=_("unit"), on_delete=models.CASCADE,
-                             related_name="findings", db_index=False)  # the unique constraint starts with it
+                             related_name="findings", db_index=False,  # the unique constraint starts with it
+                             db_constraint=False)
     asset = models.ForeignKey("constituency.Asset", verbose_name=_("asset"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="findings", db_index=False)
+                              on_delete=models.SET_NULL, related_name="findings", db_index=False,
+                              db_constraint=False)
     source = models.CharField(_("source"), max_length=40,
                               help_text=_("What produced it: botnet listing, advisory, external check, …"))
     dedup_key = models.CharField(_("subject"), max_length=255,
