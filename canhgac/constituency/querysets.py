@@ -36,6 +36,15 @@ def unit_subtree_ids(root_ids: Iterable[int]) -> frozenset[int]:
     return frozenset(seen)
 
 
+def subtree_of(unit: Unit) -> frozenset[int]:
+    """:func:`unit_subtree_ids` of one unit, kept on the instance: the panels of a unit's page (findings, feeds,
+    advisories) ask for the same sub-tree and read the tree once between them."""
+    cached = unit.__dict__.get("_subtree_ids")
+    if cached is None:
+        cached = unit.__dict__["_subtree_ids"] = unit_subtree_ids([unit.pk])
+    return cached
+
+
 def ancestors(unit: Unit) -> list[Unit]:
     """The unit's parents, root first."""
     parents = dict(Unit.objects.values_list("pk", "parent_id"))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from canhgac.advisories.models import Exposure
-from canhgac.constituency.querysets import unit_subtree_ids
+from canhgac.constituency.querysets import subtree_of
 from canhgac.core.ui.panels import UnitPanel
 
 TOP = 10
@@ -17,7 +17,7 @@ TOP = 10
 
 def unit_vulnerabilities(request: Any, unit: Any) -> dict[str, Any]:
     """The unit's exposures the user may see: how many, on how many assets, the most urgent vulnerabilities."""
-    exposures = Exposure.objects.for_user(request.user).filter(unit_id__in=unit_subtree_ids([unit.pk]))
+    exposures = Exposure.objects.for_user(request.user).filter(unit_id__in=subtree_of(unit))
     figures = exposures.order_by().aggregate(total=Count("pk"), assets=Count("asset_id", distinct=True),
                                              vulnerabilities=Count("vulnerability_id", distinct=True))
     top = (exposures.order_by().values("vulnerability_id", "vulnerability__identifier", "vulnerability__title",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from canhgac.constituency.querysets import unit_subtree_ids
+from canhgac.constituency.querysets import subtree_of
 from canhgac.core.ui.panels import HomeFigure, UnitPanel
 from canhgac.findings.filtersets import ACTIVE, overdue_condition
 from canhgac.findings.models import Finding, Severity
@@ -19,7 +19,7 @@ from canhgac.findings.workflow import ACTIVE_STATES
 
 def unit_findings(request: Any, unit: Any) -> dict[str, Any]:
     """Open findings of ``unit`` and its sub-units (those the user may see) by severity, each linked to the list."""
-    subtree = unit_subtree_ids([unit.pk])
+    subtree = subtree_of(unit)
     late = Q(due_on__lt=timezone.localdate())
     counts = {row["severity"]: row for row in Finding.objects.for_user(request.user)
               .filter(unit_id__in=subtree, state__in=ACTIVE_STATES).order_by().values("severity")

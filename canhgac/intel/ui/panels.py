@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from canhgac.constituency.querysets import unit_subtree_ids
+from canhgac.constituency.querysets import subtree_of
 from canhgac.core.ui.panels import UnitPanel
 from canhgac.intel.models import FeedCategory, Hit
 from canhgac.intel.querysets import describe_addresses, listed_addresses
@@ -18,7 +18,7 @@ SHOWN = 10
 
 def unit_botnet(request: Any, unit: Any) -> dict[str, Any] | None:
     """``None`` (no panel) for a unit no list ever named."""
-    hits = Hit.objects.for_user(request.user).filter(unit_id__in=unit_subtree_ids([unit.pk]))
+    hits = Hit.objects.for_user(request.user).filter(unit_id__in=subtree_of(unit))
     addresses = listed_addresses(hits)
     shown = list(addresses[:SHOWN + 1])
     if not shown:
