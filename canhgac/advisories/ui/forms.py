@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,36 +14,12 @@ from canhgac.advisories.parsers import RecordError, parsers
 from canhgac.advisories.parsers.base import CVE_ID, check_shape
 from canhgac.advisories.parsers.soc import parse_warning
 from canhgac.advisories.services.warnings import MAX_CHOSEN, Selection, warning_document
-from canhgac.core.ui.forms import ConsoleForm
+from canhgac.core.ui.forms import ConsoleForm, MultipleFileField
 from canhgac.findings.models import Severity
 
 MAX_FILES = 20
 MAX_CVES = 5000
 SEPARATORS = re.compile(r"[\s,;]+")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".json,application/json"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else [data]
-        files = [file for file in files if file]
-        if not files:
-            raise ValidationError(_("Choose at least one file."))
-        if len(files) > MAX_FILES:
-            raise ValidationError(_("At most %(limit)d files at a time.") % {"limit": MAX_FILES})
-        cleaned = [super(MultipleFileField, self).clean(file, initial) for file in files]
-        for file in cleaned:
-            if file.size > settings.MAX_UPLOAD_BYTES:
-                raise ValidationError(_("“%(name)s” is larger than the %(limit)d MB allowed.")
-                                      % {"name": file.name, "limit": settings.MAX_UPLOAD_BYTES >> 20})
-        return cleaned
 
 
 class LetterFields(ConsoleForm):
@@ -59,7 +34,8 @@ class LetterFields(ConsoleForm):
 
 class ImportForm(LetterFields):
     # a field (the form's metaclass takes it out of the class), not BaseForm.files
-    files = MultipleFileField(label=gettext_lazy("Files"), help_text=gettext_lazy(  # type: ignore[assignment]
+    files = MultipleFileField(  # type: ignore[assignment]
+        max_files=MAX_FILES, accept=".json,application/json", label=gettext_lazy("Files"), help_text=gettext_lazy(
         "CISA KEV, CVE JSON 5, NVD CVE API 2.0, CSAF 2.0 or SOC warning documents (JSON). Each file is imported "
         "whole or not at all; the same file with the same letter again changes nothing."))
     format = forms.ChoiceField(label=gettext_lazy("Format"), required=False)

@@ -11,26 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from canhgac.awareness.models import Audience, Bulletin
-from canhgac.awareness.services.bulletins import MAX_ATTACHMENTS
+from canhgac.awareness.services.bulletins import ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS
 from canhgac.awareness.services.quiz import QUIZ_TEXT_MAX
 from canhgac.constituency.models import Unit, UnitKind
-from canhgac.core.ui.forms import ConsoleModelForm
+from canhgac.core.ui.forms import ConsoleModelForm, MultipleFileField
 
 CODES_MAX = 20000
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(files) > MAX_ATTACHMENTS:
-            raise ValidationError(_("At most %(limit)d files.") % {"limit": MAX_ATTACHMENTS})
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
 class BulletinForm(ConsoleModelForm):
@@ -43,7 +29,8 @@ class BulletinForm(ConsoleModelForm):
         label=_("Quiz"), required=False, max_length=QUIZ_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("One question per line, each followed by its answers on lines starting with - (wrong) or "
                     "* (the one correct answer). Leave empty for no quiz."))
-    attachments = MultipleFileField(label=_("Attach files"), required=False,
+    attachments = MultipleFileField(label=_("Attach files"), required=False, max_files=MAX_ATTACHMENTS,
+                                    max_bytes=ATTACHMENT_MAX_BYTES,
                                     help_text=_("Screenshots, leaflets… at most 5 files of 10 MB."))
 
     class Meta:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from canhgac.core.ui.forms import ConsoleForm
+from canhgac.core.ui.forms import ConsoleForm, MultipleFileField
 from canhgac.intel.models import FeedSource, period_validator, source_name_validator
 from canhgac.intel.parsers import parsers
 from canhgac.intel.parsers.delimited import FIELDS
@@ -21,36 +19,13 @@ from canhgac.intel.uploading import parse_columns
 MAX_FILES = 20
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented pattern); each is checked against the upload limit."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
-        if not files:
-            raise ValidationError(self.error_messages["required"], code="required")
-        if len(files) > MAX_FILES:
-            raise ValidationError(_("Upload at most %(count)d files at once.") % {"count": MAX_FILES})
-        cleaned = [super(MultipleFileField, self).clean(item, initial) for item in files]
-        for upload in cleaned:
-            if upload.size > settings.MAX_UPLOAD_BYTES:
-                raise ValidationError(_("%(file)s is larger than the %(limit)d MB allowed.")
-                                      % {"file": upload.name, "limit": settings.MAX_UPLOAD_BYTES >> 20})
-        return cleaned
-
-
 def format_choices() -> list[tuple[str, str]]:
     return [("", _("Recognise from the content")),
             *((name, f"{name} — {parser.label}") for name, parser in sorted(parsers().items()))]
 
 
 class FeedUploadForm(ConsoleForm):
-    file = MultipleFileField(label=gettext_lazy("Files"), help_text=gettext_lazy(
+    file = MultipleFileField(max_files=MAX_FILES, label=gettext_lazy("Files"), help_text=gettext_lazy(
         "Plain IP/CIDR lists, CSV/TSV, FireHOL, Shadowserver, STIX 2.1 or MISP JSON; .gz and .zip accepted. Each "
         "file becomes one batch, stored whole or not at all; a file already imported is recognised."))
     source = forms.CharField(label=gettext_lazy("Source"), max_length=60, initial="vncert-botnet",
