@@ -1,15 +1,17 @@
 """A real local HTTP server for the pull tests (``http.server`` in a thread): each path answers what the test put
-there — a status, headers, a body, a delay — honours ``If-None-Match`` like a web server, and records what it was
-asked (path and headers)."""
+there — a status, headers, a body, or nothing until the test lets it go — honours ``If-None-Match`` like a web
+server, and records what it was asked (path and headers)."""
 
 from __future__ import annotations
 
 import threading
-import time
 from contextlib import suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+HOLD_LIMIT = 60
+"""Seconds a held answer waits at most (a test that forgot to let it go fails instead of hanging)."""
 
 
 @dataclass
@@ -17,7 +19,8 @@ class Answer:
     body: bytes = b""
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
+    hold: threading.Event | None = None
+    """Answer only once the test sets this event (a slow server, without guessing how slow the machine is)."""
     declare_length: bool = True
     """Send Content-Length; without it the body ends when the connection closes (HTTP/1.0 style)."""
 
@@ -40,8 +43,9 @@ class FeedServer:
             def do_GET(self) -> None:
                 server.requests.append(Request(self.path, {key.lower(): value for key, value in self.headers.items()}))
                 answer = server.answers.get(self.path, Answer(b"not here", 404))
-                if answer.delay:
-                    time.sleep(answer.delay)
+                if answer.hold is not None and not answer.hold.wait(HOLD_LIMIT):
+                    self.send_error(503, "the test never let this answer go")
+                    return
                 etag = answer.headers.get("ETag")
                 if etag and self.headers.get("If-None-Match") == etag:
                     self.send_response(304)
