@@ -2,8 +2,10 @@
 how each message reached — or failed to reach — each recipient.
 
 A :class:`Notice` is one bundled message to one unit (never one per IP), identified by (unit, kind, dedup key) so
-that the same warning is never created twice. It is shown in the console inbox and sent by e-mail as one
-:class:`Delivery` per recipient; deliveries are the send log (attempts, next try, last error, Message-ID).
+that the same warning is never created twice. A notice without a unit is to the SOC itself (e.g. a gap in the SOC's
+own duty roster): only the SOC and auditors see it, and its e-mail goes to the SOC's addresses. It is shown in the
+console inbox and sent by e-mail as one :class:`Delivery` per recipient; deliveries are the send log (attempts,
+next try, last error, Message-ID).
 Producers never write these models: they call ``services.prepare_notices``.
 """
 
@@ -76,13 +78,15 @@ class UnitNotificationPreference(models.Model):
 class EmailSkipped(models.TextChoices):
     DO_NOT_NOTIFY = "do_not_notify", _("The unit asked not to be notified")
     NO_RECIPIENTS = "no_recipients", _("The unit has no focal point with an e-mail address")
+    NO_SOC_ADDRESS = "no_soc_address", _("Neither the SOC's users nor the operator have an e-mail address")
 
 
 class Notice(models.Model):
-    """One message to one unit; the console inbox shows it, its deliveries carry it by e-mail."""
+    """One message to one unit (no unit: to the SOC); the console inbox shows it, its deliveries carry it by e-mail."""
 
     unit = models.ForeignKey("constituency.Unit", verbose_name=_("unit"), on_delete=models.CASCADE,
-                             related_name="notices", db_index=False)  # the unique constraint starts with it
+                             related_name="notices", db_index=False,  # the unique constraint starts with it
+                             null=True, blank=True, help_text=_("Empty: a notice to the SOC itself."))
     kind = models.CharField(_("kind"), max_length=60, help_text=_("What produced it, e.g. botnet_batch."))
     dedup_key = models.CharField(_("key"), max_length=255,
                                  help_text=_("What it is about within its kind, e.g. the batch number."))
@@ -109,6 +113,9 @@ class Notice(models.Model):
         verbose_name_plural = _("notices")
         constraints = [
             models.UniqueConstraint(fields=["unit", "kind", "dedup_key"], name="notice_unique_key"),
+            # NULLs are distinct in a unique index: the SOC's notices need their own key to be told only once.
+            models.UniqueConstraint(fields=["kind", "dedup_key"], condition=models.Q(unit__isnull=True),
+                                    name="notice_unique_soc_key"),
         ]
         indexes = [models.Index(fields=["source_app", "source_model", "source_id"], name="notice_source")]
 

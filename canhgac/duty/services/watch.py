@@ -3,7 +3,8 @@
 :func:`detect_duty_gaps` runs every minute (``duty.detect_gaps`` in :mod:`canhgac.core.schedule`). A shift of a
 holiday roster that is about to start (or running) with nobody on it, or running for longer than the roster's
 check-in grace with nobody checked in, raises one :class:`DutyAlert` per shift and kind; the alert is shown on the
-SOC's duty pages and, for a unit's roster, told to the unit in an in-app notice (which the SOC's inbox shows too).
+SOC's duty pages and told in a notice: for a unit's roster to the unit (the SOC's inbox shows it too), for one of
+the SOC's own rosters to the SOC (a notice without a unit, e-mailed to the SOC's addresses).
 A gap that is filled (someone assigned, someone checked in) or a shift that ended closes its alert.
 """
 
@@ -117,17 +118,15 @@ def detect_duty_gaps(now: datetime.datetime | None = None) -> WatchReport:
 
 
 def _tell_units(shift_ids: list[int], now: datetime.datetime) -> int:
-    """One in-app notice (and e-mail to the focal points) per new alert of a unit's roster."""
+    """One notice (and e-mail) per new alert: to the roster's unit, or to the SOC for the SOC's own rosters."""
     told = 0
-    alerts = (DutyAlert.objects.filter(shift_id__in=shift_ids, raised_at=now, shift__roster__unit__isnull=False)
-              .select_related("shift__roster__unit"))
+    alerts = DutyAlert.objects.filter(shift_id__in=shift_ids, raised_at=now).select_related("shift__roster__unit")
     for alert in alerts:
         roster = alert.shift.roster
         content = render_notice("duty/notice/gap", {"alert": alert, "shift": alert.shift, "roster": roster,
                                                     "unit": roster.unit,
                                                     "link": console_link("duty:roster_detail", roster.pk)})
-        unit_id: int = roster.unit_id  # type: ignore[assignment]  # unit rosters only (filtered above)
-        prepared = prepare_notices(NOTICE_KIND, f"alert-{alert.pk}", {unit_id: content},
+        prepared = prepare_notices(NOTICE_KIND, f"alert-{alert.pk}", {roster.unit_id: content},
                                    source=SourceRef.of(alert), now=now)
         told += len(prepared.created)
     return told

@@ -1,5 +1,5 @@
 """The watch over a simulated clock: empty shifts and missing check-ins of holiday rosters raise one alert each
-(and one notice to the unit), filled gaps close them; who is on duty now."""
+(and one notice to the unit, or to the SOC for its own rosters), filled gaps close them; who is on duty now."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from canhgac.core import schedule
 from canhgac.core.access import Role
@@ -80,12 +81,16 @@ def test_a_shift_that_ended_closes_its_alert_and_ordinary_rosters_are_not_watche
     assert open_alerts() == set()
 
 
-def test_a_soc_roster_gap_is_listed_without_a_notice() -> None:
+def test_a_soc_roster_gap_is_told_to_the_soc_once_and_e_mailed_to_its_users(users: dict) -> None:
     soc = RosterFactory(unit=None, holiday=True)
     shift = shift_of(soc)
     report = detect_duty_gaps(now=START)
-    assert report.raised == [shift.pk] and report.notices == 0
-    assert not Notice.objects.exists()
+    assert report.raised == [shift.pk] and report.notices == 1
+    notice = Notice.objects.get(kind="duty_gap")
+    assert notice.unit_id is None and soc.name in notice.subject and notice.body.startswith(gettext("To the SOC,"))
+    emails = set(notice.deliveries.filter(channel="email").values_list("recipient", flat=True))
+    assert emails == {users[Role.SOC_ADMIN].email, users[Role.SOC_ANALYST].email}
+    assert detect_duty_gaps(now=START + MINUTE).notices == 0 and Notice.objects.count() == 1
 
 
 def test_who_is_on_duty_now(roster: Any, province: Any) -> None:

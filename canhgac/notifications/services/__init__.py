@@ -9,6 +9,7 @@ from canhgac.notifications.services.preparing import (
     next_digest_at,
     prepare_notices,
     resend,
+    soc_addresses,
 )
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "prepare_notices",
     "resend",
     "save_preference",
+    "soc_addresses",
 ]

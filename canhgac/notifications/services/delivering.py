@@ -177,7 +177,7 @@ def send_message(smtp: object, group: list[Delivery]) -> Failure | None:
 
 def group_messages(deliveries: list[Delivery]) -> list[list[Delivery]]:
     """One message per delivery, except a unit's digest: its due deliveries to one address go as one message."""
-    groups: dict[tuple[int, str] | int, list[Delivery]] = {}
+    groups: dict[tuple[int | None, str] | int, list[Delivery]] = {}
     for delivery in deliveries:
         key = (delivery.notice.unit_id, delivery.recipient.lower()) if delivery.digest else -delivery.pk
         groups.setdefault(key, []).append(delivery)

@@ -2,7 +2,9 @@
 
 A producer calls :func:`prepare_notices` with the content it rendered for each unit. Each unit's notice goes to
 its focal points' e-mail addresses and the extra recipients of its preferences, unless it asked not to be
-notified; the console inbox always shows it. ``preview=True`` answers the same plans and writes nothing, so the
+notified; the console inbox always shows it. The key ``None`` stands for the SOC itself: its notice has no unit,
+only the SOC and auditors see it, and its e-mail goes to the SOC's users and the operator's address (units'
+preferences do not apply). ``preview=True`` answers the same plans and writes nothing, so the
 SOC can read every message and see who would receive it before anything is sent.
 """
 
@@ -14,12 +16,14 @@ from dataclasses import dataclass, field
 from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from canhgac.constituency.models import Contact, Unit
+from canhgac.constituency.models import Contact, Operator, Unit
+from canhgac.core.access import Role
 from canhgac.core.audit import build_entry, diff, record_many, snapshot
 from canhgac.core.models import AuditAction, AuditEntry
 from canhgac.notifications.content import NoticeContent, SourceRef
@@ -36,13 +40,14 @@ from canhgac.notifications.models import (
 
 DIGEST_HOUR = 7
 """Digests leave at 07:00 local time (``CANHGAC_TIME_ZONE``): in the unit's inbox when its day starts."""
+NOBODY = (EmailSkipped.NO_RECIPIENTS, EmailSkipped.NO_SOC_ADDRESS)
 
 
 @dataclass
 class NoticePlan:
-    """One unit's notice as it would be (preview) or was (prepared) sent."""
+    """One unit's (or, with no unit, the SOC's) notice as it would be (preview) or was (prepared) sent."""
 
-    unit_id: int
+    unit_id: int | None
     unit_label: str
     content: NoticeContent
     recipients: list[str]
@@ -66,10 +71,10 @@ class PreparedNotices:
                 "already_notified": len(self.plans) - len(fresh),
                 "emails": sum(len(plan.recipients) for plan in fresh),
                 "do_not_notify": sum(plan.email_skipped == EmailSkipped.DO_NOT_NOTIFY for plan in fresh),
-                "no_recipients": sum(plan.email_skipped == EmailSkipped.NO_RECIPIENTS for plan in fresh)}
+                "no_recipients": sum(plan.email_skipped in NOBODY for plan in fresh)}
 
 
-def prepare_notices(kind: str, key: str, per_unit: dict[int, NoticeContent], *, source: SourceRef | None = None,
+def prepare_notices(kind: str, key: str, per_unit: dict[int | None, NoticeContent], *, source: SourceRef | None = None,
                     preview: bool = False, now: datetime.datetime | None = None) -> PreparedNotices:
     """Create one notice per unit for (``kind``, ``key``) with its deliveries; a unit already told is skipped.
 
@@ -93,17 +98,21 @@ def prepare_notices(kind: str, key: str, per_unit: dict[int, NoticeContent], *, 
     return PreparedNotices(plans)
 
 
-def plan_notices(kind: str, key: str, per_unit: dict[int, NoticeContent]) -> list[NoticePlan]:
-    units = Unit.objects.in_bulk(list(per_unit))
-    unknown = sorted(set(per_unit) - set(units))
+def plan_notices(kind: str, key: str, per_unit: dict[int | None, NoticeContent]) -> list[NoticePlan]:
+    unit_ids = [unit_id for unit_id in per_unit if unit_id is not None]
+    units = Unit.objects.in_bulk(unit_ids)
+    unknown = sorted(set(unit_ids) - set(units))
     if unknown:
         raise ValueError(f"no unit with id {unknown}")
-    told = set(Notice.objects.filter(kind=kind, dedup_key=key, unit_id__in=list(per_unit))
+    told = set(Notice.objects.filter(kind=kind, dedup_key=key, unit_id__in=unit_ids)
                .values_list("unit_id", flat=True))
-    preferences = UnitNotificationPreference.objects.in_bulk(list(per_unit), field_name="unit_id")
-    addresses = focal_point_addresses(per_unit)
+    preferences = UnitNotificationPreference.objects.in_bulk(unit_ids, field_name="unit_id")
+    addresses = focal_point_addresses(unit_ids)
     plans = []
     for unit_id, content in per_unit.items():
+        if unit_id is None:
+            plans.append(_soc_plan(kind, key, content))
+            continue
         preference = preferences.get(unit_id)
         recipients = _merge(addresses.get(unit_id, []), preference.extra_addresses() if preference else [])
         skipped = ""
@@ -114,6 +123,21 @@ def plan_notices(kind: str, key: str, per_unit: dict[int, NoticeContent]) -> lis
         plans.append(NoticePlan(unit_id, str(units[unit_id]), content, recipients, skipped,
                                 preference.digest if preference else DigestInterval.NONE, unit_id in told))
     return plans
+
+
+def _soc_plan(kind: str, key: str, content: NoticeContent) -> NoticePlan:
+    recipients = soc_addresses()
+    told = Notice.objects.filter(kind=kind, dedup_key=key, unit__isnull=True).exists()
+    return NoticePlan(None, _("SOC"), content, recipients, "" if recipients else EmailSkipped.NO_SOC_ADDRESS,
+                      already_notified=told)
+
+
+def soc_addresses() -> list[str]:
+    """The SOC's own addresses: its active administrators' and analysts' e-mail, then the operator's."""
+    users = (get_user_model().objects.filter(is_active=True, role__in=[Role.SOC_ADMIN, Role.SOC_ANALYST])
+             .exclude(email="").order_by("username", "pk").values_list("email", flat=True))
+    operator = Operator.objects.order_by("pk").values_list("email", flat=True).first()
+    return _merge(list(users), [operator] if operator else [])
 
 
 def focal_point_addresses(unit_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -194,6 +218,8 @@ def resend(notice: Notice, now: datetime.datetime | None = None) -> list[Deliver
     plan = plan_notices(notice.kind, notice.dedup_key, {notice.unit_id: NoticeContent(notice.subject, "")})[0]
     if plan.email_skipped == EmailSkipped.DO_NOT_NOTIFY:
         raise ValidationError(_("The unit asked not to be notified: change its notification settings first."))
+    if not plan.recipients and notice.unit_id is None:
+        raise ValidationError(_("Neither the SOC's users nor the operator have an e-mail address."))
     if not plan.recipients:
         raise ValidationError(_("The unit has no focal point with an e-mail address and no extra recipient."))
     with transaction.atomic():

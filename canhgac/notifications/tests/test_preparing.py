@@ -217,3 +217,45 @@ def test_the_smtp_password_is_never_printed_by_canhgac_config(monkeypatch: pytes
 def test_deliveries_are_never_claimed_for_the_console_channel() -> None:
     DeliveryFactory(channel=DeliveryChannel.IN_APP, recipient="", state=DeliveryState.PENDING)
     assert claim_due(timezone.now(), 10) == []
+
+
+def test_a_notice_to_the_soc_goes_to_its_active_users_and_the_operator_once_and_units_are_unchanged() -> None:
+    from canhgac.constituency.models import Operator
+
+    UserFactory(username="a", role=Role.SOC_ADMIN, email="Admin@soc.gov.vn")
+    UserFactory(username="b", role=Role.SOC_ANALYST, email="analyst@soc.gov.vn")
+    UserFactory(username="c", role=Role.SOC_ANALYST, email="")
+    UserFactory(username="d", role=Role.SOC_ANALYST, email="gone@soc.gov.vn", is_active=False)
+    UserFactory(username="e", role=Role.UNIT_OFFICER, email="officer@unit.gov.vn")
+    UserFactory(username="f", role=Role.AUDITOR, email="auditor@soc.gov.vn")
+    Operator.objects.create(governing_body="UBND", name="Sở KH&CN", abbreviation="SKHCN", province="P",
+                            place="P", email="admin@soc.gov.vn")
+    unit = UnitFactory()
+    ContactFactory(unit=unit, email="focal@unit.gov.vn")
+
+    prepared = prepare_notices("duty_gap", "g1", {None: warning("SOC"), unit.pk: warning("Unit")})
+
+    soc = Notice.objects.get(unit__isnull=True)
+    emails = set(soc.deliveries.filter(channel=DeliveryChannel.EMAIL).values_list("recipient", flat=True))
+    assert emails == {"Admin@soc.gov.vn", "analyst@soc.gov.vn"}  # the operator's address once, case aside
+    assert soc.subject == "SOC" and soc.email_skipped == "" and len(prepared.created) == 2
+    told = Notice.objects.get(unit=unit)
+    assert list(told.deliveries.filter(channel=DeliveryChannel.EMAIL).values_list("recipient", flat=True)) == [
+        "focal@unit.gov.vn"]
+    again = prepare_notices("duty_gap", "g1", {None: warning("SOC"), unit.pk: warning("Unit")})
+    assert again.created == [] and all(plan.already_notified for plan in again.plans)
+    assert Notice.objects.count() == 2
+    entry = AuditEntry.objects.get(object_type="notifications.notice", object_id=str(soc.pk))
+    assert entry.unit_id is None
+
+
+def test_a_notice_to_the_soc_without_any_address_says_so_and_re_sending_it_is_refused() -> None:
+    UserFactory(role=Role.SOC_ANALYST, email="")
+    prepare_notices("duty_gap", "g2", {None: warning()})
+    notice = Notice.objects.get()
+    assert notice.unit_id is None and notice.email_skipped == "no_soc_address"
+    assert not notice.deliveries.filter(channel=DeliveryChannel.EMAIL).exists()
+    with pytest.raises(ValidationError, match="operator"):
+        resend(notice)
+    UserFactory(role=Role.SOC_ADMIN, email="late@soc.gov.vn")
+    assert [delivery.recipient for delivery in resend(notice)] == ["late@soc.gov.vn"]

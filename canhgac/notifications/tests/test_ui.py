@@ -247,3 +247,28 @@ def test_the_menu_and_the_home_page_lead_to_the_inbox(login: Any, users: dict, n
     home = client.get(reverse("web:home")).content.decode()
     assert reverse("notifications:notice_list") in home and reverse("notifications:preference_list") in home
     assert reverse("notifications:notice_list") + "?unread=true" in home
+
+
+def test_a_notice_to_the_soc_is_hidden_from_an_officer_and_shown_to_the_soc_and_auditors(
+        login: Any, users: dict, notices: dict[str, Notice]) -> None:
+    soc = NoticeFactory(unit=None, subject="Gửi SOC: ca trực trống")
+    attachment = AttachmentFactory(notice=soc)
+    officer = login(users[OFFICER])
+    assert "Gửi SOC: ca trực trống" not in listed(officer)
+    assert listed(officer, q="SOC") == []
+    for name in ("notice_detail", "attachment_download"):
+        target = attachment.pk if name == "attachment_download" else soc.pk
+        assert officer.get(reverse(f"notifications:{name}", args=[target])).status_code == 404
+    assert officer.post(reverse("notifications:notice_read", args=[soc.pk])).status_code == 404
+    soc.refresh_from_db()
+    assert soc.read_at is None
+    for role in (ADMIN, ANALYST, AUDITOR):
+        client = login(users[role])
+        assert "Gửi SOC: ca trực trống" in listed(client)
+        page = client.get(reverse("notifications:notice_detail", args=[soc.pk]))
+        assert page.status_code == 200 and 'id="to-soc"' in page.content.decode()
+        assert client.get(reverse("notifications:attachment_download", args=[attachment.pk])).status_code == 200
+    analyst = login(users[ANALYST])
+    assert analyst.post(reverse("notifications:notice_read", args=[soc.pk])).status_code == 302
+    soc.refresh_from_db()
+    assert soc.read_at is not None and soc.read_by == users[ANALYST]

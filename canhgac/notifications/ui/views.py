@@ -32,7 +32,7 @@ from canhgac.notifications.models import (
     NoticeAttachment,
     UnitNotificationPreference,
 )
-from canhgac.notifications.services import mail_configured, mark_read, preference_of, resend
+from canhgac.notifications.services import mail_configured, mark_read, preference_of, resend, soc_addresses
 
 SERVED_TYPES = frozenset({
     "text/csv", "text/plain", "application/pdf", "application/json", "application/zip",
@@ -83,11 +83,14 @@ class NoticeDetailView(ScopedDetailView):
         context.update(
             deliveries=notice.deliveries.order_by("channel", "created_at", "pk"),
             attachments=notice.attachments.defer("content"),
-            focal_points=Contact.objects.for_user(user).filter(unit=notice.unit_id, focal_point=True),
-            preference=preference_of(notice.unit),
+            focal_points=(Contact.objects.for_user(user).filter(unit=notice.unit_id, focal_point=True)
+                          if notice.unit_id else Contact.objects.none()),
+            preference=preference_of(notice.unit) if notice.unit_id else None,
+            soc_addresses=soc_addresses() if notice.unit_id is None else [],
             may_mark=may(user, CHANGE, Notice) and may_own(user, notice.unit_id),
             may_resend=may(user, ADD, Delivery),
-            may_edit_preference=may(user, CHANGE, UnitNotificationPreference) and may_own(user, notice.unit_id),
+            may_edit_preference=(notice.unit_id is not None and may(user, CHANGE, UnitNotificationPreference)
+                                 and may_own(user, notice.unit_id)),
             mail_configured=mail_configured(),
         )
         return context
