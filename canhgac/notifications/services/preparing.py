@@ -14,6 +14,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import make_msgid, parseaddr
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -40,14 +41,17 @@ from canhgac.notifications.models import (
 
 DIGEST_HOUR = 7
 """Digests leave at 07:00 local time (``CANHGAC_TIME_ZONE``): in the unit's inbox when its day starts."""
+UnitKey = TypeVar("UnitKey", int, int | None)
+"""A unit's id; ``None`` only where the caller includes a notice to the SOC itself (callers telling units only
+keep plain ``int`` unit ids in the plans they get back)."""
 NOBODY = (EmailSkipped.NO_RECIPIENTS, EmailSkipped.NO_SOC_ADDRESS)
 
 
 @dataclass
-class NoticePlan:
+class NoticePlan(Generic[UnitKey]):
     """One unit's (or, with no unit, the SOC's) notice as it would be (preview) or was (prepared) sent."""
 
-    unit_id: int | None
+    unit_id: UnitKey
     unit_label: str
     content: NoticeContent
     recipients: list[str]
@@ -58,8 +62,8 @@ class NoticePlan:
 
 
 @dataclass
-class PreparedNotices:
-    plans: list[NoticePlan] = field(default_factory=list)
+class PreparedNotices(Generic[UnitKey]):
+    plans: list[NoticePlan[UnitKey]] = field(default_factory=list)
 
     @property
     def created(self) -> list[int]:
@@ -74,8 +78,9 @@ class PreparedNotices:
                 "no_recipients": sum(plan.email_skipped in NOBODY for plan in fresh)}
 
 
-def prepare_notices(kind: str, key: str, per_unit: dict[int | None, NoticeContent], *, source: SourceRef | None = None,
-                    preview: bool = False, now: datetime.datetime | None = None) -> PreparedNotices:
+def prepare_notices(kind: str, key: str, per_unit: dict[UnitKey, NoticeContent], *,
+                    source: SourceRef | None = None, preview: bool = False,
+                    now: datetime.datetime | None = None) -> PreparedNotices[UnitKey]:
     """Create one notice per unit for (``kind``, ``key``) with its deliveries; a unit already told is skipped.
 
     Idempotent: calling it again with the same kind and key (a re-run, a second import of the same file) creates
@@ -98,7 +103,7 @@ def prepare_notices(kind: str, key: str, per_unit: dict[int | None, NoticeConten
     return PreparedNotices(plans)
 
 
-def plan_notices(kind: str, key: str, per_unit: dict[int | None, NoticeContent]) -> list[NoticePlan]:
+def plan_notices(kind: str, key: str, per_unit: dict[UnitKey, NoticeContent]) -> list[NoticePlan[UnitKey]]:
     unit_ids = [unit_id for unit_id in per_unit if unit_id is not None]
     units = Unit.objects.in_bulk(unit_ids)
     unknown = sorted(set(unit_ids) - set(units))
@@ -125,7 +130,7 @@ def plan_notices(kind: str, key: str, per_unit: dict[int | None, NoticeContent])
     return plans
 
 
-def _soc_plan(kind: str, key: str, content: NoticeContent) -> NoticePlan:
+def _soc_plan(kind: str, key: str, content: NoticeContent) -> NoticePlan[int | None]:
     recipients = soc_addresses()
     told = Notice.objects.filter(kind=kind, dedup_key=key, unit__isnull=True).exists()
     return NoticePlan(None, _("SOC"), content, recipients, "" if recipients else EmailSkipped.NO_SOC_ADDRESS,
