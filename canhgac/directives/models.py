@@ -23,6 +23,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from canhgac.core.scoping import ScopedQuerySet, ScopePolicy
 
@@ -45,7 +46,7 @@ class Directive(models.Model):
     number = models.CharField(_("our number"), max_length=NUMBER_MAX, blank=True,
                               help_text=_("Our number and symbol, e.g. 125/SKHCN-CNTT; empty until registered."))
     issued_on = models.DateField(_("our date"), default=timezone.localdate)
-    subject = models.CharField(_("subject"), max_length=500,
+    subject = models.CharField(pgettext_lazy("letter", "subject"), max_length=500,
                                help_text=_("The summary line without “V/v”, e.g. tăng cường bảo đảm an toàn "
                                            "thông tin mạng trong dịp nghỉ lễ 30/4 và 1/5."))
     period_start = models.DateField(_("period from"), null=True, blank=True)
@@ -97,7 +98,7 @@ class RecipientGroup(models.Model):
 
     directive = models.ForeignKey(Directive, verbose_name=_("directive"), on_delete=models.CASCADE,
                                   related_name="groups")
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"))
     label = models.CharField(_("label"), max_length=255,
                              help_text=_("How the letter names them, e.g. Các sở, ban, ngành."))
     unit_kinds = models.JSONField(_("unit kinds"), default=list, blank=True)
@@ -122,7 +123,7 @@ class DirectiveTask(models.Model):
                                   related_name="tasks")
     group = models.ForeignKey(RecipientGroup, verbose_name=_("group"), on_delete=models.CASCADE,
                               related_name="tasks")
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"))
     title = models.CharField(_("title"), max_length=120)
     text = models.TextField(_("text"))
 
@@ -180,7 +181,7 @@ class Recipient(models.Model):
 
 class ReportState(models.TextChoices):
     PENDING = "pending", _("Not reported")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("task report", "Done")
     PARTLY = "partly", _("Partly done")
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
@@ -194,8 +195,8 @@ class TaskReport(models.Model):
                              db_index=True)
     note = models.TextField(_("note"), blank=True)
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True,
-                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("task report", "reported by"),
+                                    null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePolicy(unit_path="recipient__unit", officer_may_edit=True, officer_may_delete=False)

@@ -4,6 +4,7 @@ creating a directive, reporting and uploading evidence."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rest_framework import serializers
 
 from canhgac.constituency.models import UnitKind
@@ -12,7 +13,8 @@ from canhgac.directives.planning import LABEL_MAX, TASKS_MAX, TEXT_MAX, TITLE_MA
 from canhgac.directives.services.creating import EDITABLE
 from canhgac.directives.services.reporting import NOTE_MAX
 
-REPORTABLE = [("done", _("Done")), ("partly", _("Partly done")), ("not_applicable", _("Not applicable"))]
+REPORTABLE = [("done", pgettext_lazy("task report", "Done")), ("partly", _("Partly done")),
+              ("not_applicable", _("Not applicable"))]
 
 
 class TaskSerializer(serializers.ModelSerializer):
