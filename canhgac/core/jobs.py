@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from canhgac.core.access import SEES_EVERYTHING, role_of
 from canhgac.core.audit import acting_as
+from canhgac.core.bulk import create_with_binary
 from canhgac.core.models import Channel, Job, JobInput, JobState
 
 logger = logging.getLogger(__name__)
@@ -111,8 +112,8 @@ def create(kind: str, user: Any, params: dict[str, Any], title: str = "", channe
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
         if input_bytes is not None:
-            JobInput.objects.create(job=job, filename=input_name[:255], content=input_bytes,
-                                    sha256=hashlib.sha256(input_bytes).hexdigest())
+            create_with_binary(JobInput, "content", input_bytes, job=job, filename=input_name[:255],
+                               sha256=hashlib.sha256(input_bytes).hexdigest())
     return job
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from canhgac.core.audit import build_entry, diff, snapshot
-from canhgac.core.bulk import column_names, db_value, insert_rows, sqlite_page_cache
+from canhgac.core.bulk import big_write, column_names, db_value, insert_rows
 from canhgac.core.models import AuditAction
 from canhgac.findings.bulk import Subjects, open_or_refresh_findings_from
 from canhgac.findings.services import verify_findings_not_seen_since
@@ -30,7 +30,7 @@ HIT_FIELDS = ("unit", "asset", "indicator", "version", "first_key", "last_key", 
               "ports", "c2", "asn", "seen_first", "seen_last", "extra")
 PLAIN_HIT_FIELDS = ("unit", "asset", "indicator", "first_key", "last_key", "block", "occurrences")
 BIG_BATCH = 20_000
-"""From this many hits on, SQLite borrows a large page cache for the batch's transaction (see ``core.bulk``)."""
+"""From this many hits on, the batch's transaction is a big write (see ``core.bulk.big_write``)."""
 
 
 @dataclass
@@ -57,7 +57,7 @@ def store_batch(source: FeedSource, received: BatchFile, tally: Tally, matches: 
         matched=tally.matched, outside=tally.outside, skipped=tally.skipped, invalid_lines=tally.invalid_lines,
         metadata=metadata, units_affected=len(matches.unit_ids()),
     )
-    with transaction.atomic(), sqlite_page_cache() if len(matches) >= BIG_BATCH else contextlib.nullcontext():
+    with transaction.atomic(), big_write() if len(matches) >= BIG_BATCH else contextlib.nullcontext():
         batch.save()
         _insert_hits(batch, matches)
         _update_findings(batch, source)
