@@ -46,6 +46,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "notifications.unitnotificationpreference": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "vac", AUDITOR: "v"},
     # Advisories concern every unit: the SOC keeps them (and the alias table); officers see their exposures only.
     "intel.feedsource": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
+    "intel.mispevent": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
     "intel.feedbatch": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
     "intel.hit": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "v", AUDITOR: "v"},
     "advisories.advisory": {ADMIN: "vacd", ANALYST: "vacd", OFFICER: "", AUDITOR: "v"},
