@@ -22,8 +22,9 @@ CATALOGUE = PACKAGE / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]+\}")
 
 
-def translations(po: polib.POFile | polib.MOFile) -> dict[str, str]:
-    return {entry.msgid: entry.msgstr or entry.msgstr_plural.get(0, "") for entry in po if entry.msgid}
+def translations(po: polib.POFile | polib.MOFile) -> dict[tuple[str | None, str], str]:
+    """Keyed by context too: the same English word may mean two things (a letter's subject, a finding's subject)."""
+    return {(entry.msgctxt, entry.msgid): entry.msgstr or entry.msgstr_plural.get(0, "") for entry in po if entry.msgid}
 
 
 def test_every_entry_is_translated_and_none_is_fuzzy():
