@@ -8,7 +8,7 @@ import random
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from canhgac.constituency.tests.factories import AssetFactory, InformationSystemFactory, UnitFactory
@@ -119,3 +119,17 @@ def test_nothing_observed_changes_nothing_and_leaves_no_work_tables(province):  
     open_or_refresh_findings_from("botnet", subjects_query([Observation(province.own_unit.pk, "1.1.1.1", "t")]),
                                   severity=Severity.HIGH, origin="vncert", seen_at=timezone.now())
     assert Finding.objects.get().state == S.OPEN  # the work tables of the first call did not get in the way
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("callers", ["on", "off"])
+def test_the_planner_setting_of_the_refresh_is_the_callers_again_after(callers):  # type: ignore[no-untyped-def]
+    """PostgreSQL: the refresh of most of a table turns nested loops off for its own ``UPDATE`` statements only."""
+    observations, at = scenario(5)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [callers])
+        counts = open_or_refresh_findings_from("botnet", subjects_query(observations), severity=Severity.HIGH,
+                                               origin="vncert", seen_at=at)
+        cursor.execute("SELECT current_setting('enable_nestloop')")
+        assert cursor.fetchone() == (callers,)
+        assert counts.refreshed and counts.reopened
