@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -108,7 +109,14 @@ def _databases() -> dict:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
         }
-    database["TEST"] = {"NAME": None}
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # Tests get a file of their own (one per test process), not SQLite's shared in-memory database: that one
+        # locks whole tables, so a page polled while a job thread writes failed at once ("database table is
+        # locked") instead of waiting as WAL does in production.
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        database["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+    else:
+        database["TEST"] = {"NAME": None}
     return {"default": database}
 
 
