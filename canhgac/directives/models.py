@@ -63,6 +63,9 @@ class Directive(models.Model):
     signer_name = models.CharField(_("signer's name"), max_length=150, blank=True)
     contacts = models.ManyToManyField("constituency.Contact", verbose_name=_("points of contact"), blank=True,
                                       related_name="+")
+    advisories = models.ManyToManyField("advisories.Advisory", verbose_name=_("warnings addressed"), blank=True,
+                                        related_name="directives",
+                                        help_text=_("The warnings whose vulnerabilities the units are asked to fix."))
     template = models.CharField(_("template"), max_length=60, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=DirectiveState.choices,
                              default=DirectiveState.DRAFT, db_index=True)

@@ -10,8 +10,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.db.models import F
 from django.utils import timezone
 
+from canhgac.advisories.models import Advisory
+from canhgac.advisories.querysets import identifiers_of
 from canhgac.constituency.models import Contact, Operator
 from canhgac.directives.models import Directive, DirectiveTask, RecipientGroup
 from canhgac.letters.content import LetterContent, LetterItem, Signature, archive_of, listed, nfc, short_date
@@ -19,6 +22,8 @@ from canhgac.letters.letterhead import letterhead_of_operator, operator, signatu
 
 NO_REFERENCE = "chỉ đạo của cơ quan cấp trên"
 CONTACTS_ITEM = "Đầu mối liên hệ, hỗ trợ:"
+ADVISORIES_ITEM = "Các cảnh báo có lỗ hổng cần khắc phục:"
+CVES_SHOWN = 5
 
 
 def padded(date: datetime.date) -> str:
@@ -64,6 +69,26 @@ def paragraphs(text: str, directive: Directive, body: Operator) -> tuple[str, ..
     return tuple(fill(line.strip(), directive, body) for line in text.splitlines() if line.strip())
 
 
+def advisory_line(advisory: Advisory) -> str:
+    """ "Công văn số 12/CATTT ngày 3/4/2026 (Lỗ hổng …): CVE-2026-1, CVE-2026-2": the warning, then its CVE ids
+    (the first :data:`CVES_SHOWN`, then how many more)."""
+    if advisory.reference:
+        head = f"Công văn số {advisory.reference}"
+        if advisory.reference_date:
+            head += f" ngày {short_date(advisory.reference_date)}"
+        if advisory.title:
+            head += f" ({advisory.title})"
+    else:
+        head = advisory.title or advisory.source_id
+    identifiers = sorted(identifiers_of(advisory))
+    if not identifiers:
+        return head
+    shown = ", ".join(identifiers[:CVES_SHOWN])
+    if len(identifiers) > CVES_SHOWN:
+        shown += f" và {len(identifiers) - CVES_SHOWN} lỗ hổng khác"
+    return f"{head}: {shown}"
+
+
 def contact_line(contact: Contact) -> str:
     parts = [contact.organisation or contact.name]
     if contact.organisation and contact.name:
@@ -84,6 +109,10 @@ def letter_content(directive: Directive) -> LetterContent:
     items = [LetterItem(f"Đối với {lower_first(group.label)}:",
                         tuple(fill(task.text, directive, body) for task in tasks if task.group_id == group.pk))
              for group in groups]
+    warned = [advisory_line(advisory) for advisory in directive.advisories.order_by(
+        F("reference_date").desc(nulls_last=True), F("published").desc(nulls_last=True), "-pk")]
+    if warned:
+        items.append(LetterItem(ADVISORIES_ITEM, tuple(listed(warned))))
     contacts = [contact_line(contact) for contact in directive.contacts.order_by("organisation", "name")]
     if contacts:
         items.append(LetterItem(CONTACTS_ITEM, tuple(listed(contacts))))

@@ -42,7 +42,7 @@ class DirectiveSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Directive
-        fields = ["id", *EDITABLE, "contacts", "state", "created_at", "distributed_at", "groups"]
+        fields = ["id", *EDITABLE, "contacts", "advisories", "state", "created_at", "distributed_at", "groups"]
         read_only_fields = fields
 
 

@@ -37,7 +37,7 @@ class DirectiveViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet:
         return Directive.objects.for_user(self.request.user).prefetch_related("groups__units", "groups__tasks",
-                                                                              "contacts")
+                                                                              "contacts", "advisories")
 
     def get_serializer_class(self) -> Any:
         return ser.DirectiveCreateSerializer if self.action == "create" else ser.DirectiveSerializer

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from canhgac.advisories.models import Advisory
 from canhgac.constituency.models import Contact, Operator, Unit
 from canhgac.core.access import ADD, CHANGE, may
 from canhgac.core.audit import build_entry, diff, save_audited, snapshot
@@ -42,7 +43,7 @@ def _operator_signer() -> dict[str, str]:
 
 
 def create_directive(user: Any, fields: dict[str, Any], groups: list[GroupSpec],
-                     contact_ids: list[int] | None = None) -> Directive:
+                     contact_ids: list[int] | None = None, advisory_ids: list[int] | None = None) -> Directive:
     """A draft directive with its groups and tasks, all or nothing; the SOC only."""
     if not may(user, ADD, Directive):
         raise PermissionDenied(_("Only the SOC writes directives."))
@@ -52,12 +53,13 @@ def create_directive(user: Any, fields: dict[str, Any], groups: list[GroupSpec],
     with transaction.atomic():
         save_audited(directive)
         directive.contacts.set(_contacts(contact_ids))
+        directive.advisories.set(_advisories(advisory_ids))
         write_groups(directive, groups)
     return directive
 
 
 def update_directive(user: Any, directive: Directive, fields: dict[str, Any], groups: list[GroupSpec],
-                     contact_ids: list[int] | None = None) -> Directive:
+                     contact_ids: list[int] | None = None, advisory_ids: list[int] | None = None) -> Directive:
     """Change a draft; a directive already sent keeps what the units received."""
     if not may(user, CHANGE, Directive):
         raise PermissionDenied(_("Only the SOC writes directives."))
@@ -71,13 +73,14 @@ def update_directive(user: Any, directive: Directive, fields: dict[str, Any], gr
     with transaction.atomic():
         save_audited(directive, before)
         directive.contacts.set(_contacts(contact_ids))
+        directive.advisories.set(_advisories(advisory_ids))
         RecipientGroup.objects.filter(directive=directive).delete()
         write_groups(directive, groups)
     return directive
 
 
 def _check(directive: Directive, groups: list[GroupSpec]) -> None:
-    directive.full_clean(exclude=["contacts"])
+    directive.full_clean(exclude=["contacts", "advisories"])
     errors: dict[str, list[str]] = {}
     if directive.period_start and directive.period_end and directive.period_end < directive.period_start:
         errors["period_end"] = [_("The period ends before it starts.")]
@@ -94,6 +97,13 @@ def _contacts(contact_ids: list[int] | None) -> list[Contact]:
     if len(chosen) != len(set(contact_ids or [])):
         raise ValidationError({"contacts": [_("Points of contact are chosen among the outside bodies' "
                                               "contacts (national bodies and the provincial team).")]})
+    return chosen
+
+
+def _advisories(advisory_ids: list[int] | None) -> list[Advisory]:
+    chosen = list(Advisory.objects.filter(pk__in=advisory_ids or []))
+    if len(chosen) != len(set(advisory_ids or [])):
+        raise ValidationError({"advisories": [_("A chosen warning no longer exists.")]})
     return chosen
 
 

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from canhgac.advisories.querysets import concerns, progress_of
+from canhgac.constituency.querysets import subtree_of
 from canhgac.core.access import CHANGE
 from canhgac.core.scoping import get_scoped_or_404, may_write
 from canhgac.core.ui.views import ConsoleView, ScopedDetailView, ScopedListView
@@ -26,7 +28,7 @@ from canhgac.directives.models import Evidence, Recipient, TaskReport
 from canhgac.directives.querysets import with_progress
 from canhgac.directives.services import acknowledge, add_evidence, report_task
 from canhgac.directives.services.reporting import EVIDENCE_MAX_BYTES
-from canhgac.directives.ui.forms import ReportForm
+from canhgac.directives.ui.forms import ReportForm, advisory_label
 from canhgac.directives.ui.views import letter_response
 from canhgac.directives.wording import task_texts
 
@@ -74,8 +76,23 @@ class RecipientDetailView(ScopedDetailView):
                        if may_report else None)} for report in reports],
             may_report=may_report, is_past_deadline=copy.directive.is_past_deadline(),
             contacts=copy.directive.contacts.order_by("organisation", "name"),
-            pending=sum(report.state == "pending" for report in reports))
+            pending=sum(report.state == "pending" for report in reports),
+            warnings=warning_progress(copy, user))
         return context
+
+
+def warning_progress(copy: Recipient, user: Any) -> list[dict[str, Any]]:
+    """Per warning the directive names: the findings of the copy's unit and its sub-units, open, overdue and fixed
+    (the advisories console's counts, read within what ``user`` may see), and whether ``user`` may open the
+    warning's page."""
+    subtree = subtree_of(copy.unit)
+    rows = []
+    for advisory in copy.directive.advisories.order_by(F("reference_date").desc(nulls_last=True), "-pk"):
+        mine = [row for row in progress_of(advisory, user).units if row.unit.pk in subtree]
+        rows.append({"advisory": advisory, "label": advisory_label(advisory),
+                     "open": sum(row.open for row in mine), "overdue": sum(row.overdue for row in mine),
+                     "fixed": sum(row.fixed for row in mine), "may_open": concerns(advisory, user)})
+    return rows
 
 
 class RecipientAcknowledgeView(ConsoleView, View):

@@ -6,18 +6,40 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from canhgac.advisories.models import Advisory, AdvisorySource
 from canhgac.constituency.models import Contact
 from canhgac.core.ui.forms import ConsoleForm, style_widgets
 from canhgac.directives.models import Directive, ReportState
 from canhgac.directives.planning import GroupSpec, PlanError, parse_plan
 from canhgac.directives.services.reporting import EVIDENCE_KINDS, NOTE_MAX
 
+ADVISORY_CHOICES = 200
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FIELDS = ("reference_number", "reference_date", "reference_issuer", "number", "issued_on", "subject",
           "period_start", "period_end", "report_deadline", "opening", "closing", "copies", "signer_authority",
           "signer_title", "signer_name")
+
+
+def advisory_choices(chosen: list[int]) -> QuerySet[Advisory]:
+    """The warnings a directive may name, newest first: those the SOC typed, those under a letter, the known
+    exploited; the newest :data:`ADVISORY_CHOICES` of them (hundreds of thousands of CVE records never fill the
+    list), with those already chosen kept."""
+    relevant = Advisory.objects.filter(Q(source=AdvisorySource.SOC) | ~Q(reference="") | Q(known_exploited=True))
+    newest = list(relevant.order_by(F("published").desc(nulls_last=True), "-created_at", "-pk")
+                  .values_list("pk", flat=True)[:ADVISORY_CHOICES])
+    return (Advisory.objects.filter(pk__in=[*newest, *chosen])
+            .only("pk", "reference", "reference_date", "title", "source_id")
+            .order_by(F("published").desc(nulls_last=True), "-created_at", "-pk"))
+
+
+def advisory_label(advisory: Advisory) -> str:
+    head = advisory.reference or advisory.source_id
+    if advisory.reference and advisory.reference_date:
+        head += f" ({advisory.reference_date:%d/%m/%Y})"
+    return f"{head} — {advisory.title}"[:200] if advisory.title else head
 
 
 class DirectiveForm(forms.ModelForm):
@@ -30,6 +52,12 @@ class DirectiveForm(forms.ModelForm):
         label=_("Points of contact"), required=False, queryset=Contact.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("National bodies and the provincial team, named in the letter."))
+    advisory_ids = forms.ModelMultipleChoiceField(
+        label=_("Warnings addressed"), required=False, queryset=Advisory.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("The letter names them in the task of fixing the warned vulnerabilities; each unit's copy "
+                    "shows its findings of them. The newest warnings typed by the SOC, received by letter or known "
+                    "to be exploited."))
     template = forms.CharField(required=False, widget=forms.HiddenInput, max_length=60)
 
     class Meta:
@@ -47,6 +75,10 @@ class DirectiveForm(forms.ModelForm):
         contacts.queryset = Contact.objects.filter(unit__isnull=True).order_by("organisation", "name")
         deadline = cast(forms.DateTimeField, self.fields["report_deadline"])
         deadline.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        advisories = cast(forms.ModelMultipleChoiceField, self.fields["advisory_ids"])
+        chosen = list(self.instance.advisories.values_list("pk", flat=True)) if self.instance.pk else []
+        advisories.queryset = advisory_choices(chosen)
+        advisories.label_from_instance = advisory_label  # type: ignore[assignment]
         style_widgets(self)
         self.groups: list[GroupSpec] = []
 

@@ -75,11 +75,12 @@ class DirectiveFormMixin(ConsoleView):
 
     def save(self, request: HttpRequest, form: DirectiveForm, directive: Directive | None) -> HttpResponse:
         contacts = [contact.pk for contact in form.cleaned_data["contact_ids"]]
+        advisories = [advisory.pk for advisory in form.cleaned_data["advisory_ids"]]
         try:
             if directive is None:
-                directive = create_directive(request.user, form.values(), form.groups, contacts)
+                directive = create_directive(request.user, form.values(), form.groups, contacts, advisories)
             else:
-                update_directive(request.user, directive, form.values(), form.groups, contacts)
+                update_directive(request.user, directive, form.values(), form.groups, contacts, advisories)
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems)
@@ -119,7 +120,8 @@ class DirectiveUpdateView(DirectiveFormMixin, View):
             messages.warning(request, _("The directive was sent: what the units received can no longer change."))
             return redirect("directives:directive_detail", pk=pk)
         initial = {"plan": format_plan(groups_of(directive)),
-                   "contact_ids": list(directive.contacts.values_list("pk", flat=True))}
+                   "contact_ids": list(directive.contacts.values_list("pk", flat=True)),
+                   "advisory_ids": list(directive.advisories.values_list("pk", flat=True))}
         return self.render_form(request, DirectiveForm(instance=directive, initial=initial), directive=directive)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
